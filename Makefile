@@ -1,0 +1,17 @@
+# Both targets install what is missing first (see scripts/setup.sh) and skip what is done.
+.PHONY: setup demo test lint bench
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	.venv/bin/closer demo
+
+test: setup
+	bash scripts/test.sh
+
+lint: setup
+	.venv/bin/ruff check src tests scripts
+
+bench: setup
+	.venv/bin/python scripts/bench.py

@@ -1,0 +1,1 @@
+"""One module per `closer` subcommand, each with `run(args) -> int`."""

@@ -1,0 +1,24 @@
+"""Frozen settings with a unit on every field. The CLI builds them; core code never sees argparse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SAMPLE_RATE_HZ = 16_000  # what Whisper and Silero VAD expect
+
+
+@dataclass(frozen=True)
+class TranscriberSettings:
+    model: str | None = None  # None: the bundled tiny.en; else a CTranslate2 dir or a size name
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 0  # 0: let CTranslate2 decide
+    beam_size: int = 1  # greedy: the rubric needs the words, not the last 0.1% WER
+    keep_fillers: bool = True  # coax Whisper into writing "um"/"uh" with a short prompt
+
+
+@dataclass(frozen=True)
+class TtsSettings:
+    rate_wpm: int = 160
+    voice: str | None = None  # pyttsx3 voice id or name substring; None: the engine default
+    volume: float = 1.0  # 0..1
