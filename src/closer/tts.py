@@ -132,9 +132,13 @@ class WavSpeaker:
         self.paths: list[Path] = []
 
     def say(self, text: str) -> None:
+        samples, rate = render(text, self.settings)
+        self.play(samples, rate, text)
+
+    def play(self, samples: np.ndarray, rate: int, text: str) -> None:
+        """Write already-rendered speech; `text` names the file and goes to `on_saved`."""
         from closer.audio import write_wav
 
-        samples, rate = render(text, self.settings)
         self.wav_dir.mkdir(parents=True, exist_ok=True)
         path = self.wav_dir / f"{len(self.paths) + 1:02d}-{_slug(text)}.wav"
         write_wav(path, samples, rate)
@@ -153,6 +157,10 @@ class SoundDeviceSpeaker:
 
     def say(self, text: str) -> None:
         samples, rate = render(text, self.settings)
+        self.play(samples, rate, text)
+
+    def play(self, samples: np.ndarray, rate: int, text: str = "") -> None:
+        """Play already-rendered speech (any rate) and return when it has finished."""
         if samples.size == 0:
             return
         import sounddevice as sd
