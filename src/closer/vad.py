@@ -1,0 +1,114 @@
+"""Silero VAD, streaming: one speech probability per 512-sample 16 kHz chunk.
+
+The ONNX model ships inside faster-whisper (`faster_whisper/assets/silero_vad_v6.onnx`). It takes
+each chunk with the last 64 samples of the previous chunk in front (576 samples) and carries an
+LSTM state (h, c) from chunk to chunk, exactly as faster-whisper's batch `SileroVADModel` does.
+onnxruntime is imported on first use and runs on one thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from closer.errors import ModelError
+from closer.interfaces import CHUNK_SAMPLES
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_LOGGER = logging.getLogger(__name__)
+
+CONTEXT_SAMPLES = 64  # samples of the previous chunk the model sees before each chunk
+STATE_SHAPE = (1, 1, 128)
+
+
+class VadModel(Protocol):
+    def reset(self) -> None:
+        """Forget the previous audio (call when a new stream starts)."""
+        ...
+
+    def probability(self, chunk: np.ndarray) -> float:
+        """Speech probability (0..1) of the next CHUNK_SAMPLES-long 16 kHz chunk."""
+        ...
+
+
+def model_path() -> Path:
+    import faster_whisper
+
+    return Path(faster_whisper.__file__).parent / "assets" / "silero_vad_v6.onnx"
+
+
+@functools.cache
+def _session() -> Any:
+    path = model_path()
+    try:
+        import onnxruntime
+    except ImportError as exc:  # pragma: no cover - pinned dependency of faster-whisper
+        raise ModelError("onnxruntime is missing; reinstall closer with `make`.") from exc
+    opts = onnxruntime.SessionOptions()
+    opts.inter_op_num_threads = 1
+    opts.intra_op_num_threads = 1
+    opts.enable_cpu_mem_arena = False
+    opts.log_severity_level = 4
+    try:
+        return onnxruntime.InferenceSession(
+            str(path), providers=["CPUExecutionProvider"], sess_options=opts)
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ModelError(f"The voice detector model {path} is missing or broken; "
+                         "reinstall closer with `make`.") from exc
+
+
+class SileroVad:
+    """Streaming Silero VAD; keeps the LSTM state and the 64-sample context between chunks."""
+
+    def __init__(self) -> None:
+        self._session = _session()
+        self.reset()
+
+    def reset(self) -> None:
+        import numpy as np
+
+        self._h = np.zeros(STATE_SHAPE, dtype=np.float32)
+        self._c = np.zeros(STATE_SHAPE, dtype=np.float32)
+        self._context = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)
+
+    def probability(self, chunk: np.ndarray) -> float:
+        import numpy as np
+
+        chunk = np.asarray(chunk, dtype=np.float32).reshape(-1)
+        if chunk.shape[0] != CHUNK_SAMPLES:
+            raise ValueError(f"VAD chunks must be {CHUNK_SAMPLES} samples, got {chunk.shape[0]}")
+        frame = np.concatenate([self._context, chunk])[None, :]
+        feed = {"input": frame, "h": self._h, "c": self._c}
+        out, self._h, self._c = self._session.run(None, feed)
+        self._context = chunk[-CONTEXT_SAMPLES:].copy()
+        return float(np.asarray(out).reshape(-1)[0])
+
+
+class ScriptedVad:
+    """A VadModel that returns given probabilities in order, then `after` (for tests)."""
+
+    def __init__(self, probs: Iterable[float], after: float = 0.0) -> None:
+        self._probs = list(probs)
+        self._after = after
+        self._i = 0
+
+    def reset(self) -> None:
+        self._i = 0
+
+    def probability(self, chunk: np.ndarray) -> float:
+        p = self._probs[self._i] if self._i < len(self._probs) else self._after
+        self._i += 1
+        return p
+
+
+def probabilities(samples: np.ndarray, vad: VadModel | None = None) -> list[float]:
+    """Speech probability per whole chunk of 16 kHz `samples` (a trailing part chunk is dropped)."""
+    vad = vad or SileroVad()
+    vad.reset()
+    n = len(samples) // CHUNK_SAMPLES
+    return [vad.probability(samples[i * CHUNK_SAMPLES:(i + 1) * CHUNK_SAMPLES]) for i in range(n)]
