@@ -1,0 +1,53 @@
+"""The rubric's phrase lists, read once from `prompts/phrases.toml` and compiled to regexes.
+
+Every list entry is a regex fragment over normalised text; a list compiles to one alternation
+wrapped in word boundaries.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from typing import Any
+
+from closer import prompts
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@functools.cache
+def phrases() -> dict[str, Any]:
+    return prompts.load("phrases")
+
+
+@functools.cache
+def model_lines() -> dict[str, Any]:
+    return prompts.load("model_lines")
+
+
+@functools.cache
+def pattern(name: str, anchored: bool = False) -> re.Pattern[str]:
+    """One compiled alternation for the list `name`; `anchored` matches only at the start."""
+    entries = phrases()[name]
+    body = "|".join(f"(?:{e})" for e in entries)
+    prefix = "^" if anchored else r"(?<![\w'])"
+    return re.compile(rf"{prefix}(?:{body})(?![\w'])")
+
+
+@functools.cache
+def contractions() -> tuple[tuple[re.Pattern[str], str], ...]:
+    table = phrases()["contractions"]
+    return tuple((re.compile(rf"(?<![\w']){k}(?![\w'])"), v) for k, v in table.items())
+
+
+def find(name: str, text: str) -> re.Match[str] | None:
+    return pattern(name).search(text)
+
+
+def has(name: str, text: str) -> bool:
+    return pattern(name).search(text) is not None
+
+
+def find_all(name: str, text: str) -> list[str]:
+    return [m.group(0).strip(" ,") for m in pattern(name).finditer(text)]

@@ -1,0 +1,138 @@
+"""Text handling for the rubric: normalise transcript-style text, split it into clauses, and tell a
+question or request addressed to the interviewer from a statement.
+
+Transcripts lose capitals and punctuation and run sentences together ("so what are the next steps
+and is there any reason you wouldnt move me forward"), so a clause is a question when it ends in "?",
+opens like a question (after lead-ins such as "so", "based on what we discussed"), contains an
+inversion ("is there", "do you"), or is a request ("could you walk me through", "I'd love to know").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from closer.rubric import lexicon
+
+_SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")
+_CONNECTORS = frozenset({"and", "but", "so", "also", "then", "or", "okay", "ok", "thanks", "great", "well",
+                         "now", "alright", "perfect"})
+_WH = frozenset({"what", "when", "where", "who", "whom", "whose", "which", "how", "why"})
+_FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause: normalised words, the original words it came from, and how it asks."""
+
+    text: str
+    raw: str
+    sentence: int
+    asks: bool
+    wh: bool
+    core: str  # the clause without its lead-ins
+
+
+def normalise(text: str, keep_commas: bool = False) -> str:
+    """Lower case, straight quotes, contractions expanded; punctuation dropped (commas optionally)."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    t = re.sub(r"[\u201c\u201d\"«»]", " ", t)
+    t = re.sub(r"(?<=\w)-(?=\w)", " ", t)
+    for pat, repl in lexicon.contractions():
+        t = pat.sub(repl, t)
+    t = t.replace("'", "")
+    keep = r"[^a-z0-9, ]" if keep_commas else r"[^a-z0-9 ]"
+    t = re.sub(r"[.?!;:]", " , " if keep_commas else " ", t)
+    t = re.sub(keep, " ", t)
+    if keep_commas:
+        t = re.sub(r"\s*,[\s,]*", ", ", t).strip(", ")
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def word_count(text: str) -> int:
+    return len(normalise(text).split())
+
+
+def _tokens(raw_sentence: str) -> list[tuple[str, int, bool]]:
+    """(normalised word, index of raw token, raw token ended with a comma) for each word."""
+    out: list[tuple[str, int, bool]] = []
+    for i, tok in enumerate(raw_sentence.split()):
+        comma = tok.rstrip("\"')»”").endswith((",", ":", "—", "-"))
+        for w in normalise(tok).split():
+            out.append((w, i, comma))
+    return out
+
+
+def _opens_question(words: list[str], i: int) -> bool:
+    rest = " ".join(words[i:i + 4])
+    return lexicon.pattern("question_openers", anchored=True).match(rest) is not None
+
+
+def strip_lead_ins(text: str) -> str:
+    """Drop discourse lead-ins ("so", "okay", "my last question is") from the start of a clause."""
+    pat = lexicon.pattern("lead_ins", anchored=True)
+    while True:
+        m = pat.match(text)
+        if not m or m.end() == 0:
+            break
+        rest = text[m.end():].lstrip()
+        if not rest:
+            break
+        text = rest
+    words = text.split()
+    if words and words[0] in _FRAMES:
+        for k in range(2, min(len(words), 14)):
+            if _opens_question(words, k):
+                return " ".join(words[k:])
+    return text
+
+
+def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
+    """Indices of words that start a new clause inside one sentence."""
+    words = [t[0] for t in tokens]
+    points: list[int] = []
+    for i in range(1, len(words)):
+        if tokens[i][1] == tokens[i - 1][1]:
+            continue  # inside one raw token ("wouldn't" -> "would not")
+        after_comma = tokens[i - 1][2]
+        connector = words[i] in _CONNECTORS or (words[i] == "thank" and i + 1 < len(words))
+        if connector and (_opens_question(words, i + 1) or _opens_question(words, i + 2)):
+            points.append(i)
+        elif (after_comma or words[i - 1] in ("you", "much", "today", "time")) and _opens_question(words, i):
+            if words[i] in _WH or after_comma:
+                points.append(i)
+    return points
+
+
+def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
+    """(asks, is a wh-question) for a clause core."""
+    words = core.split()
+    wh = bool(words) and words[0] in _WH
+    if ends_q or wh or _opens_question(words, 0):
+        return True, wh
+    if lexicon.has("inner_questions", core) or lexicon.has("requests", core):
+        req = lexicon.find("requests", core)
+        after = core[req.end():].split() if req else []
+        return True, bool(after) and any(w in _WH for w in after[:4])
+    return False, False
+
+
+def clauses(text: str) -> list[Clause]:
+    """Split a close into clauses, each marked as asking or not."""
+    out: list[Clause] = []
+    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s and s.strip()]
+    for si, sent in enumerate(sentences):
+        tokens = _tokens(sent)
+        if not tokens:
+            continue
+        raw_tokens = sent.split()
+        bounds = [0, *_split_points(tokens), len(tokens)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            words = [t[0] for t in tokens[a:b]]
+            raw = " ".join(raw_tokens[tokens[a][1]:tokens[b - 1][1] + 1])
+            norm = " ".join(words)
+            core = strip_lead_ins(norm)
+            ends_q = b == len(tokens) and sent.rstrip("\"')»” ").endswith("?")
+            asks, wh = _asks(core, ends_q)
+            out.append(Clause(norm, raw, si, asks, wh, core))
+    return out

@@ -1,0 +1,70 @@
+"""The confident-tone check: no cluster of weak language.
+
+Markers are fillers, hedges, apologies and permission-seeking from `prompts/phrases.toml`, plus,
+for a spoken close, delivery markers: a pace far outside conversation, a very long pause, or
+repeated uptalk. One mild marker is still confident; two or more, any self-deprecation, or an
+empty/near-empty close is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from closer.rubric import lexicon
+from closer.rubric.text import normalise
+from closer.types import Delivery
+
+
+@dataclass(frozen=True)
+class ToneSettings:
+    """Delivery thresholds. A clear close read by a TTS voice at 120-200 wpm stays confident."""
+
+    slow_wpm: float = 90.0  # words per minute below which the pace counts as a marker
+    fast_wpm: float = 240.0  # words per minute above which the pace counts as a marker
+    long_pause_s: float = 3.0  # seconds of silence inside the close that count as a marker
+    min_speech_s: float = 2.0  # seconds of speech needed before the pace is judged
+    uptalk_min_count: int = 2  # statements ending with rising pitch, at least
+    uptalk_min_share: float = 0.5  # ...and at least this share of all statements
+    max_markers: int = 1  # more than this many markers is a cluster
+
+
+@dataclass(frozen=True)
+class ToneResult:
+    confident: bool
+    markers: tuple[str, ...]
+    self_deprecating: bool
+    near_empty: bool
+
+
+def _delivery_markers(d: Delivery, text_fillers: int, s: ToneSettings) -> list[str]:
+    lines = lexicon.model_lines()["delivery"]
+    out: list[str] = []
+    if d.speech_s >= s.min_speech_s and d.words_per_minute > 0:
+        if d.words_per_minute < s.slow_wpm:
+            out.append(lines["slow"].format(wpm=d.words_per_minute))
+        elif d.words_per_minute > s.fast_wpm:
+            out.append(lines["fast"].format(wpm=d.words_per_minute))
+    if d.longest_pause_s >= s.long_pause_s:
+        out.append(lines["pause"].format(pause=d.longest_pause_s))
+    if (d.uptalk_count >= s.uptalk_min_count and d.statement_count
+            and d.uptalk_count / d.statement_count >= s.uptalk_min_share):
+        out.append(lines["uptalk"].format(uptalk=d.uptalk_count, statements=d.statement_count))
+    # The delivery's filler count covers the same um/uh as the text: add only what the text lacks.
+    out.extend(["um"] * max(0, d.filler_count - text_fillers))
+    return out
+
+
+def assess(text: str, delivery: Delivery | None = None, settings: ToneSettings | None = None) -> ToneResult:
+    s = settings or ToneSettings()
+    norm = normalise(text, keep_commas=True)
+    fillers = lexicon.find_all("fillers", norm)
+    markers = [*fillers]
+    for name in ("hedges", "apologies", "permission"):
+        markers.extend(lexicon.find_all(name, norm))
+    selfdep = lexicon.find_all("self_deprecation", norm)
+    markers.extend(m for m in selfdep if m not in markers)
+    if delivery is not None:
+        markers.extend(_delivery_markers(delivery, len(fillers), s))
+    near_empty = len(normalise(text).split()) < int(lexicon.phrases()["min_words"])
+    confident = not near_empty and not selfdep and len(markers) <= s.max_markers
+    return ToneResult(confident, tuple(markers), bool(selfdep), near_empty)

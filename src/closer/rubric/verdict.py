@@ -1,0 +1,89 @@
+"""`evaluate`: run the three checks over one close and combine them into a Verdict.
+
+Score weights (0-100): trial_close 45, next_step 30, confident_tone 25 (the trial close is the point
+of the technique; the next-step question sets it up; tone decides how it lands). Asking the two
+questions in the wrong order costs 10 points. The score is clamped to 0-100.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from closer.rubric import lexicon, next_step, tone, trial_close
+from closer.rubric.text import clauses
+from closer.types import CheckResult, Delivery, Round, Transcript, Verdict
+
+_LOGGER = logging.getLogger(__name__)
+
+WEIGHTS: dict[str, int] = {"next_step": 30, "trial_close": 45, "confident_tone": 25}
+ORDER_PENALTY = 10
+
+
+def tip(why_key: str, line_key: str | None, round: Round) -> str:
+    lines = lexicon.model_lines()
+    why = lines["why"][why_key]
+    if line_key is None:
+        return why
+    return f'{why} Try: "{lines[round][line_key]}"'
+
+
+def _empty(round: Round) -> Verdict:
+    msg = lexicon.model_lines()["why"]["empty"]
+    checks = {name: CheckResult(False, None, msg) for name in WEIGHTS}
+    return Verdict(round=round, checks=checks, score=0, order_ok=None, notes=(msg,))
+
+
+def _check_next_step(cl: list, round: Round) -> tuple[CheckResult, int | None]:
+    idx = next_step.find(cl)
+    if idx is not None:
+        return CheckResult(True, cl[idx].raw), idx
+    said = next((c for c in cl if next_step.mentions_next_step(c)), None)
+    if said is not None:
+        return CheckResult(False, said.raw, tip("next_step_statement", "next_step", round)), None
+    return CheckResult(False, None, tip("next_step", "next_step", round)), None
+
+
+def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]:
+    tc = trial_close.find(cl)
+    if tc is not None and not (round == "final" and tc.next_round_only):
+        return CheckResult(True, cl[tc.index].raw), tc.index
+    if tc is not None:
+        return CheckResult(False, cl[tc.index].raw, tip("trial_close_final", "trial_close", round)), None
+    stated = next((c for c in cl if not c.asks and lexicon.has("evaluation", c.core)
+                   and lexicon.has("candidate_subject", c.core)), None)
+    if stated is not None:
+        return CheckResult(False, stated.raw, tip("trial_close_statement", "trial_close", round)), None
+    return CheckResult(False, None, tip("trial_close", "trial_close", round)), None
+
+
+def _check_tone(text: str, delivery: Delivery | None, round: Round) -> CheckResult:
+    t = tone.assess(text, delivery)
+    evidence = ", ".join(t.markers) if t.markers else None
+    if t.confident:
+        return CheckResult(True, evidence)
+    key = "confident_tone_empty" if t.near_empty else (
+        "confident_tone_self" if t.self_deprecating else "confident_tone")
+    return CheckResult(False, evidence, tip(key, "trial_close", round))
+
+
+def evaluate(transcript: Transcript, round: Round = "first", delivery: Delivery | None = None) -> Verdict:
+    """Check one close against the rubric (pure; reads prompts once). See the module docstring."""
+    text = transcript.text or ""
+    cl = clauses(text)
+    if not cl:
+        return _empty(round)
+    ns, ns_idx = _check_next_step(cl, round)
+    tc, tc_idx = _check_trial_close(cl, round)
+    checks = {"next_step": ns, "trial_close": tc, "confident_tone": _check_tone(text, delivery, round)}
+    order_ok = None if ns_idx is None or tc_idx is None else ns_idx <= tc_idx
+    score = sum(WEIGHTS[k] for k, c in checks.items() if c.passed)
+    notes: list[str] = []
+    if order_ok is False:
+        score -= ORDER_PENALTY
+        notes.append(lexicon.model_lines()["why"]["order"])
+    for name in ("next_step", "trial_close", "confident_tone"):
+        if not checks[name].passed and checks[name].tip:
+            notes.append(checks[name].tip.split(" Try:")[0])
+    _LOGGER.debug("verdict %s %s", {k: c.passed for k, c in checks.items()}, order_ok)
+    return Verdict(round=round, checks=checks, score=max(0, min(100, score)), order_ok=order_ok,
+                   notes=tuple(notes))
