@@ -1,0 +1,136 @@
+"""`closer drill`: a spoken practice conversation at the desk mic.
+
+The hardware and models are built through the small factories below (tests patch them); the
+conversation itself is `closer.drill.session.run_session` over those objects. `closer rehearse`
+reuses `run_with`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+from closer.errors import DeviceError
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def make_microphone(input_device: str | None) -> Any:
+    from closer.mic import make_microphone as make
+
+    return make(input_device)
+
+
+def make_speaker(args: argparse.Namespace) -> Any:
+    from closer.settings import TtsSettings
+    from closer.tts import make_speaker as make
+
+    return make(TtsSettings(rate_wpm=args.rate, voice=args.voice), args.output_device)
+
+
+def load_transcriber(model: str | None) -> Any:
+    from closer.settings import TranscriberSettings
+    from closer.transcriber import load_transcriber as load
+
+    return load(TranscriberSettings(model=model))
+
+
+def open_history() -> Any:
+    from closer.history import open_history as open_
+
+    return open_()
+
+
+def make_attempt(**fields: Any) -> Any:
+    from closer.history import Attempt
+
+    return Attempt(**fields)
+
+
+def _listen_parts(max_answer_s: float | None) -> tuple[Any, Any]:
+    from closer.listen import ListenSettings, listen
+
+    if max_answer_s is None:
+        return listen, ListenSettings()
+    return listen, ListenSettings(max_answer_s=max_answer_s)
+
+
+def _meter(json_mode: bool) -> Any:
+    if json_mode:
+        return None
+    try:
+        from closer.meter import MeterLine
+    except ImportError:  # the meter is a nicety; the drill runs without it
+        return None
+    return MeterLine()
+
+
+def build_deps(args: argparse.Namespace, mic: Any, speaker: Any, transcriber: Any,
+               max_answer_s: float | None = None, out: Any = None) -> Any:
+    """Wire the real rubric, report, delivery and listen around the given devices and model."""
+    from closer.delivery import measure
+    from closer.drill.events import HumanSink, JsonLinesSink
+    from closer.drill.flow import DrillDeps
+    from closer.report import result_json
+    from closer.rubric import evaluate, evaluate_objection_reply
+
+    stream = out or sys.stdout
+    listen, settings = _listen_parts(max_answer_s)
+    meter = _meter(args.json)
+    return DrillDeps(
+        speaker=speaker, mic=mic, transcriber=transcriber,
+        sink=JsonLinesSink(stream) if args.json else HumanSink(stream),
+        listen=listen, listen_settings=settings,
+        evaluate=evaluate, evaluate_objection_reply=evaluate_objection_reply,
+        result_json=result_json, measure=measure,
+        on_status=None if meter is None else meter.update,
+    )
+
+
+def _press_enter() -> bool:
+    try:
+        reply = input("Press Enter for another drill, or q then Enter to stop: ")
+    except EOFError:
+        return False
+    return reply.strip().lower() not in {"q", "quit", "stop", "n", "no"}
+
+
+def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None = None) -> int:
+    """Build devices (mic first: no mic -> one sentence, exit 2), run the session, report."""
+    from closer.drill.session import SessionState, run_session
+
+    mic = make_microphone(args.input_device)
+    try:
+        speaker = make_speaker(args)
+        transcriber = load_transcriber(args.model)
+        history = open_history()
+        deps = build_deps(args, mic, speaker, transcriber, max_answer_s)
+        interactive = (settings.mode == "drill" and not args.json and not settings.hands_free
+                       and not settings.once and sys.stdin.isatty())
+        state = SessionState()
+        run_session(settings, deps, history, make_attempt, state=state,
+                    between=_press_enter if interactive else None)
+    finally:
+        try:
+            mic.close()
+        except Exception as exc:  # closing a failed device must not hide the real message
+            _LOGGER.debug("closing the microphone: %s", exc)
+    saved = sum(r.attempt_id is not None for r in state.results)
+    if state.device_error is not None:
+        raise DeviceError(f"{state.device_error.rstrip('.')}; {saved} finished attempt(s) saved.")
+    if state.interrupted:
+        print(f"closer: stopped; {saved} finished attempt(s) saved.", file=sys.stderr)
+        return 130
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from closer.drill.session import SessionSettings
+
+    settings = SessionSettings(
+        mode="drill", round=args.round, once=args.once, hands_free=args.hands_free,
+        seed=args.seed, max_drills=1 if args.once or not args.hands_free else None,
+        save_audio=not args.no_save_audio)
+    return run_with(args, settings)

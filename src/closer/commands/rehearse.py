@@ -1,0 +1,33 @@
+"""`closer rehearse`: timed back-to-back drills across rounds (first, second, final, ...).
+
+Each answer has a limit (`--time-limit`, default 45 s) shown as a countdown on the meter; an
+answer that runs over is cut and noted. At the end: pass rate per check, time to start speaking,
+words per minute, best and worst attempt.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+DEFAULT_REPS = 3
+
+
+def run(args: argparse.Namespace) -> int:
+    from closer.commands.drill import run_with
+    from closer.drill.session import SessionSettings
+    from closer.errors import UserError
+
+    if args.time_limit <= 0:
+        raise UserError("--time-limit must be a positive number of seconds.")
+    if args.minutes is not None and args.minutes <= 0:
+        raise UserError("--minutes must be a positive number.")
+    if args.reps is not None and args.reps <= 0:
+        raise UserError("--reps must be a positive whole number.")
+    reps = args.reps
+    if reps is None and args.minutes is None:
+        reps = DEFAULT_REPS
+    settings = SessionSettings(
+        mode="rehearse", round="first", cycle_rounds=True, hands_free=args.hands_free,
+        seed=args.seed, max_drills=reps, minutes=args.minutes,
+        save_audio=not args.no_save_audio, speak_summary=True)
+    return run_with(args, settings, max_answer_s=args.time_limit)
