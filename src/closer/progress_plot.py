@@ -33,7 +33,7 @@ class ProgressPoint:
     label: str  # "YYYY-MM-DD" or "#<attempt id>"
     attempts: int  # attempts the rates are taken over
     pass_rate: dict[str, float | None]  # check -> percent passed, None when no attempt had it
-    mean_score: float
+    score: float  # the day's mean score, or the attempt's own score
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,14 @@ class ProgressSeries:
     points: list[ProgressPoint]
 
 
-def _point(label: str, group: Sequence[StoredAttempt], checks: list[str]) -> ProgressPoint:
+def _point(label: str, group: Sequence[StoredAttempt], checks: list[str],
+           score: float | None = None) -> ProgressPoint:
     rates: dict[str, float | None] = {}
     for name in checks:
         flags = [f for f in (a.check_passed(name) for a in group) if f is not None]
         rates[name] = 100.0 * sum(flags) / len(flags) if flags else None
-    return ProgressPoint(label, len(group), rates, sum(a.score for a in group) / len(group))
+    mean = sum(a.score for a in group) / len(group)
+    return ProgressPoint(label, len(group), rates, mean if score is None else score)
 
 
 def progress_series(attempts: Sequence[StoredAttempt],
@@ -63,7 +65,7 @@ def progress_series(attempts: Sequence[StoredAttempt],
         points = [_point(day, group, checks) for day, group in sorted(days.items())]
         return ProgressSeries("day", checks, points)
     window = max(1, settings.window_attempts)
-    points = [_point(f"#{a.id}", ordered[max(0, i + 1 - window):i + 1], checks)
+    points = [_point(f"#{a.id}", ordered[max(0, i + 1 - window):i + 1], checks, a.score)
               for i, a in enumerate(ordered)]
     return ProgressSeries("attempt", checks, points)
 
@@ -93,10 +95,10 @@ def render_png(series: ProgressSeries, out: Path,
     top.set_ylabel("pass rate (%)")
     top.set_title(f"closer: pass rate per check ({rate_note})")
     top.grid(True, alpha=0.3)
-    top.legend(loc="lower right", fontsize="small")
-    bottom.plot(xs, [p.mean_score for p in series.points], marker="o", color="black")
+    top.legend(loc="best", fontsize="small")
+    bottom.plot(xs, [p.score for p in series.points], marker="o", color="black")
     bottom.set_ylabel("score" + (" (daily mean)" if series.by == "day" else ""))
-    bottom.set_ylim(bottom=0, top=max(100.0, *(p.mean_score for p in series.points)) * 1.05)
+    bottom.set_ylim(bottom=0, top=max(100.0, *(p.score for p in series.points)) * 1.05)
     bottom.grid(True, alpha=0.3)
     bottom.set_xlabel("day" if series.by == "day" else "attempt")
     step = max(1, len(xs) // 12)  # at most ~12 tick labels
