@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import struct
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,7 @@ def test_replay_prints_exchange_and_verdict(filled: Path, capsys: pytest.Capture
     assert "Interviewer: What questions do you have for me?" in out
     assert "You: What does the next step look like?" in out
     assert "score 30" in out and "tip: Ask for the job." in out
+    assert "Delivery: 142 words per minute, fillers: 1, started 0.8 s after the question." in out
     assert played and played[0][1] == "pulse" and played[0][0].suffix == ".wav"
 
 
@@ -145,3 +147,40 @@ def test_corrupt_db_via_cli_keeps_it_and_says_where(
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and str(kept[0]) in warnings[0]
     assert "No attempts yet" in capsys.readouterr().out
+
+
+class _FakeSd:
+    """Stands in for sounddevice: one output at 48 kHz only."""
+
+    class PortAudioError(Exception):
+        pass
+
+    class default:  # mirrors sounddevice.default
+        device = (None, 0)
+
+    def __init__(self) -> None:
+        self.played: list[tuple[int, int, int | None]] = []
+
+    def query_devices(self, index=None, kind=None):
+        dev = {"name": "Fake Speakers", "max_output_channels": 2, "default_samplerate": 48000.0}
+        return dev if kind else [dev]
+
+    def check_output_settings(self, device, samplerate, channels, dtype) -> None:
+        if samplerate != 48000:
+            raise self.PortAudioError("Invalid sample rate")
+
+    def play(self, samples, rate, device=None, blocking=False) -> None:
+        self.played.append((samples.size, rate, device))
+
+
+def test_replay_plays_on_named_device_resampled(
+        filled: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeSd()
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    assert main(["replay", "1", "--output-device", "speakers"]) == 0
+    assert "Played" in capsys.readouterr().out
+    assert len(fake.played) == 1
+    size, rate, device = fake.played[0]
+    assert (rate, device) == (48000, 0) and abs(size - 0.2 * 48000) < 200
+    assert main(["replay", "1", "--output-device", "hdmi"]) == 2  # no such output: one sentence
+    assert "No output device matches 'hdmi'" in capsys.readouterr().err

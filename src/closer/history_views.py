@@ -87,11 +87,22 @@ def format_replay(attempt: StoredAttempt) -> str:
             out.append(f"        tip: {result['tip']}")
     if attempt.order_ok is False:
         out.append("  The next-step question should come before the trial close.")
-    if attempt.delivery:
-        d = attempt.delivery
-        parts = [f"{k.replace('_', ' ')} {d[k]}" for k in _DELIVERY_FIELDS if k in d]
-        out.append("Delivery: " + ", ".join(parts) + ".")
+    figures = _figures({**(attempt.delivery or {}), **attempt.extra})
+    if figures:
+        out.append("Delivery: " + ", ".join(figures) + ".")
     return "\n".join(out)
+
+
+def _figures(values: dict) -> list[str]:
+    """Delivery and timing figures as short phrases with units, for the figures present."""
+    formats = {"words_per_minute": "{:.0f} words per minute", "filler_count": "fillers: {}",
+               "longest_pause_s": "longest pause {:.1f} s", "duration_s": "{:.1f} s long",
+               "reaction_s": "started {:.1f} s after the question"}
+    out = [fmt.format(values[k]) for k, fmt in formats.items()
+           if isinstance(values.get(k), int | float) and not isinstance(values.get(k), bool)]
+    if values.get("cut_at_limit"):
+        out.append("cut at the time limit")
+    return out
 
 
 def export_json(attempts: Sequence[StoredAttempt]) -> str:
