@@ -1,0 +1,214 @@
+"""Microphones: the desk mic through sounddevice/PortAudio, and an array player for tests and files.
+
+Both yield CHUNK_SAMPLES-long 16 kHz mono float32 chunks. The sounddevice stream is opened when
+`chunks()` is called and stopped by `close()`, so nothing captured before the call (the
+assistant's own voice) is ever yielded. Devices that refuse 16 kHz are read at their default rate
+and resampled on the fly (swresample through PyAV, anti-aliased, stateful across blocks).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from closer.errors import DeviceError
+from closer.interfaces import CHUNK_SAMPLES
+from closer.settings import SAMPLE_RATE_HZ
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_LOGGER = logging.getLogger(__name__)
+
+NO_MIC = "No microphone found; try `closer score FILE` or `closer demo`."
+STALL_S = 2.0  # seconds without a block from an open stream -> the device has failed
+
+
+def import_sounddevice() -> Any:
+    try:
+        import sounddevice
+    except OSError as exc:  # the PortAudio library itself is missing
+        raise DeviceError("The PortAudio library is missing (install libportaudio2); "
+                          "try `closer score FILE` or `closer demo`.") from exc
+    return sounddevice
+
+
+def query_devices(sd: Any) -> list[dict[str, Any]]:
+    try:
+        return [dict(d, index=i) for i, d in enumerate(sd.query_devices())]
+    except Exception as exc:  # PortAudioError when the host API cannot start
+        raise DeviceError(f"Audio devices cannot be listed ({exc}); {NO_MIC[:-1]}.") from exc
+
+
+def pick_input(devices: list[dict[str, Any]], wanted: str | None, default: int | None) -> int:
+    """Choose an input device by index or case-insensitive name substring (None: `default`)."""
+    inputs = [d for d in devices if d.get("max_input_channels", 0) > 0]
+    if not inputs:
+        raise DeviceError(NO_MIC)
+    if wanted is None:
+        if default is not None and any(d["index"] == default for d in inputs):
+            return default
+        return int(inputs[0]["index"])
+    if wanted.strip().isdigit():
+        index = int(wanted)
+        if any(d["index"] == index for d in inputs):
+            return index
+        raise DeviceError(f"There is no input device {index}; `closer devices` lists them.")
+    matches = [d for d in inputs if wanted.lower() in str(d["name"]).lower()]
+    if not matches:
+        raise DeviceError(f"No input device matches {wanted!r}; `closer devices` lists them.")
+    return int(matches[0]["index"])
+
+
+def _default_input(sd: Any) -> int | None:
+    try:
+        index = sd.default.device[0]
+    except Exception:  # no default set
+        return None
+    return None if index is None or int(index) < 0 else int(index)
+
+
+class _Rechunker:
+    """Turns blocks of any length and rate into CHUNK_SAMPLES-long 16 kHz chunks."""
+
+    def __init__(self, rate_hz: int) -> None:
+        import numpy as np
+
+        self._np = np
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._resampler = None
+        self.rate_hz = rate_hz
+        if rate_hz != SAMPLE_RATE_HZ:
+            import av
+
+            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE_HZ)
+
+    def push(self, block: np.ndarray) -> list[np.ndarray]:
+        np = self._np
+        block = np.ascontiguousarray(block, dtype=np.float32).reshape(-1)
+        if self._resampler is not None and block.size:
+            import av
+
+            frame = av.AudioFrame.from_ndarray(block[np.newaxis, :], format="flt", layout="mono")
+            frame.sample_rate = self.rate_hz
+            outs = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
+            block = np.concatenate(outs) if outs else np.zeros(0, dtype=np.float32)
+        self._pending = np.concatenate([self._pending, block.astype(np.float32)])
+        n = len(self._pending) // CHUNK_SAMPLES
+        chunks = [self._pending[i * CHUNK_SAMPLES:(i + 1) * CHUNK_SAMPLES] for i in range(n)]
+        self._pending = self._pending[n * CHUNK_SAMPLES:]
+        return chunks
+
+
+class SoundDeviceMicrophone:
+    """The desk mic: a PortAudio input stream feeding a queue from its callback."""
+
+    def __init__(self, device: int, rate_hz: int, name: str = "") -> None:
+        self.device = device
+        self.rate_hz = rate_hz
+        self.name = name
+        self._stop = threading.Event()
+        self._stream: Any = None
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        sd = import_sounddevice()
+        blocks: queue.Queue[Any] = queue.Queue()
+        self._stop.clear()
+
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
+            if status:
+                _LOGGER.debug("input status: %s", status)
+            blocks.put(indata[:, 0].copy())
+
+        try:
+            stream = sd.InputStream(device=self.device, channels=1, samplerate=self.rate_hz,
+                                    dtype="float32", blocksize=self.rate_hz * CHUNK_SAMPLES
+                                    // SAMPLE_RATE_HZ, callback=callback)
+            stream.start()
+        except Exception as exc:  # PortAudioError: busy, unplugged, refused settings
+            raise DeviceError(f"The microphone could not be opened ({exc}); "
+                              "pick another with --input-device.") from exc
+        self._stream = stream
+        rechunk = _Rechunker(self.rate_hz)
+        try:
+            while not self._stop.is_set():
+                try:
+                    block = blocks.get(timeout=STALL_S)
+                except queue.Empty:
+                    if self._stop.is_set():
+                        break
+                    raise DeviceError("The microphone stopped sending sound; check it and "
+                                      "pick one with --input-device.") from None
+                yield from rechunk.push(block)
+        finally:
+            self._close_stream(stream)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._stream is not None:
+            self._close_stream(self._stream)
+
+    def _close_stream(self, stream: Any) -> None:
+        try:
+            stream.stop()
+            stream.close()
+        except Exception as exc:  # already closed, or the device vanished
+            _LOGGER.debug("closing the input stream: %s", exc)
+        if self._stream is stream:
+            self._stream = None
+
+
+def make_microphone(input_device: str | None) -> SoundDeviceMicrophone:
+    """Open-able desk mic by index or name substring; DeviceError (exit 2) when there is none."""
+    sd = import_sounddevice()
+    devices = query_devices(sd)
+    index = pick_input(devices, input_device, _default_input(sd))
+    info = next(d for d in devices if d["index"] == index)
+    rate = SAMPLE_RATE_HZ
+    try:
+        sd.check_input_settings(device=index, channels=1, dtype="float32", samplerate=rate)
+    except Exception:  # the device refuses 16 kHz: read its own rate and resample
+        rate = int(info.get("default_samplerate") or 48000)
+    _LOGGER.debug("microphone %d %r at %d Hz", index, info.get("name"), rate)
+    return SoundDeviceMicrophone(index, rate, str(info.get("name", "")))
+
+
+class ArrayMicrophone:
+    """Plays 16 kHz samples as mic chunks, then silence until closed or `trailing_s` runs out."""
+
+    def __init__(self, samples_16k: np.ndarray, realtime: bool = False,
+                 trailing_s: float = 60.0) -> None:
+        import numpy as np
+
+        self.samples = np.asarray(samples_16k, dtype=np.float32).reshape(-1)
+        self.realtime = realtime
+        self.trailing_s = trailing_s
+        self._stop = threading.Event()
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        import numpy as np
+
+        self._stop.clear()
+        n_audio = -(-len(self.samples) // CHUNK_SAMPLES)
+        n_total = n_audio + int(self.trailing_s * SAMPLE_RATE_HZ / CHUNK_SAMPLES)
+        chunk_s = CHUNK_SAMPLES / SAMPLE_RATE_HZ
+        t0 = time.monotonic()
+        for i in range(n_total):
+            if self._stop.is_set():
+                return
+            if self.realtime:
+                delay = t0 + (i + 1) * chunk_s - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            chunk = np.zeros(CHUNK_SAMPLES, dtype=np.float32)
+            if i < n_audio:
+                part = self.samples[i * CHUNK_SAMPLES:(i + 1) * CHUNK_SAMPLES]
+                chunk[:len(part)] = part
+            yield chunk
+
+    def close(self) -> None:
+        self._stop.set()
