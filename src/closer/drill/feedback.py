@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,6 +25,17 @@ class OneThing:
 
     def to_json(self) -> dict[str, str | None]:
         return {"item": self.item, "headline": self.headline, "line": self.line}
+
+
+_QUOTED_LINE = re.compile(r'"([^"]+)"\s*$')
+
+
+def model_line(tip: str | None) -> str | None:
+    """The line to say from a rubric tip ('Why. Try: "line"'): the quoted part, else the tip."""
+    if not tip:
+        return None
+    match = _QUOTED_LINE.search(tip.strip())
+    return match.group(1) if match else tip.strip()
 
 
 def join_transcripts(parts: Sequence[Transcript], durations_s: Sequence[float]) -> Transcript:
@@ -72,7 +84,7 @@ def one_thing(verdict: Verdict, objection: CheckResult | None,
             tip = verdict.checks[item].tip
         elif item == "objection_handling" and objection is not None:
             tip = objection.tip
-        line = tip or entry.get(f"line_{verdict.round}") or entry.get("line")
+        line = model_line(tip) or entry.get(f"line_{verdict.round}") or entry.get("line")
         return OneThing(item=item, headline=entry["headline"], line=line)
     return OneThing(item=None, headline=data["all_passed"]["headline"], line=None)
 
