@@ -84,7 +84,7 @@ def _has(text: str, *keys: str) -> int | None:
 
 
 def keyword_evaluate(transcript: Transcript, round: str = "first", delivery: Any = None) -> Verdict:
-    """A stand-in rubric: 'next step' asks the next step, 'any reason' is a trial close, 'um' is weak."""
+    """Stand-in rubric: 'next step' asks it, 'any reason' is a trial close, two 'um' are weak."""
     text = transcript.text
     ns = _has(text, "next step")
     tc = _has(text, "any reason", "any hesitation")
@@ -103,7 +103,8 @@ def keyword_evaluate(transcript: Transcript, round: str = "first", delivery: Any
 
 
 def keyword_objection(objection: str, reply: Transcript, round: str) -> CheckResult:
-    ok = "because" in reply.text.lower() and _has(reply.text, "any reason", "anything else") is not None
+    recloses = _has(reply.text, "any reason", "anything else") is not None
+    ok = "because" in reply.text.lower() and recloses
     return CheckResult(ok, reply.text if ok else None, None if ok else "Answer it, then ask again.")
 
 

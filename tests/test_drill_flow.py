@@ -1,19 +1,20 @@
-"""The drill conversation over fakes: each path, --once, silence, cuts, half-duplex, device errors."""
+"""The drill conversation over fakes: each path, --once, silence, cuts, half-duplex, devices."""
 
 from __future__ import annotations
 
 import pytest
-from drill_fakes import Rig, said, silence
 
 from closer.drill.flow import TAIL_S, run_drill
 from closer.drill.script import DrillSetup, pick_script
+from drill_fakes import Rig, said, silence
 
 NS = "What does the next step in the process look like?"
 TC = "Is there any reason you wouldn't feel comfortable passing me on to the next round?"
 HANDLE = "I led a team of six because our lead left. Is there any reason you'd still hesitate?"
 
 
-def run(answers, setup=DrillSetup(round="first", seed=3), once=False, **kw):
+def run(answers, setup=None, once=False, **kw):
+    setup = setup or DrillSetup(round="first", seed=3)
     rig = Rig()
     deps = rig.deps(answers, **kw)
     script = pick_script(setup)
@@ -38,11 +39,12 @@ def test_next_step_then_trial_close_then_objection_reply():
     assert r.result["objection_handling"]["passed"] is True
     assert r.result["objection_handling"]["line"] == script.reply
     assert r.passed and r.one_thing.item is None
-    assert [t["text"] for t in r.result["exchange"] if t["speaker"] == "candidate"] == [NS, TC, HANDLE]
+    candidate = [t["text"] for t in r.result["exchange"] if t["speaker"] == "candidate"]
+    assert candidate == [NS, TC, HANDLE]
 
 
 def test_trial_close_only_gets_a_reply_then_the_close():
-    rig, script, r = run([said(TC), said("Thanks, that is fair.")])
+    _rig, script, r = run([said(TC), said("Thanks, that is fair.")])
     assert interviewer_kinds(r) == ["wrap_up", script.reply_kind, "closing"]
     assert not r.verdict.checks["next_step"].passed
     assert r.objection is not None and not r.objection.passed
@@ -50,7 +52,7 @@ def test_trial_close_only_gets_a_reply_then_the_close():
 
 
 def test_neither_question_ends_the_drill_with_the_closing_line():
-    rig, script, r = run([said("What is the team culture like?")])
+    _rig, _script, r = run([said("What is the team culture like?")])
     assert interviewer_kinds(r) == ["wrap_up", "closing"]
     assert r.objection is None and r.result["objection_handling"] is None
     assert r.one_thing.item == "trial_close"
@@ -61,7 +63,7 @@ def test_neither_question_ends_the_drill_with_the_closing_line():
 
 def test_reversed_order_answers_the_late_next_step_and_fails_order():
     reply = f"I can commute because I live nearby. Any reason you'd hesitate? {NS}"
-    rig, script, r = run([said(TC), said(reply)])
+    _rig, script, r = run([said(TC), said(reply)])
     assert interviewer_kinds(r) == ["wrap_up", script.reply_kind, "next_step_answer", "closing"]
     assert r.verdict.order_ok is False
     assert r.one_thing.item == "order"
@@ -74,7 +76,7 @@ def test_both_questions_in_one_turn_get_both_answers():
 
 
 def test_once_is_one_line_one_answer_one_verdict():
-    rig, script, r = run([said(NS)], once=True)
+    rig, _script, r = run([said(NS)], once=True)
     assert interviewer_kinds(r) == ["wrap_up"]
     assert len(r.answers) == 1 and r.verdict is not None and r.objection is None
     results = [e for e in rig.sink.events if e["event"] == "result"]
@@ -83,7 +85,7 @@ def test_once_is_one_line_one_answer_one_verdict():
 
 
 def test_half_duplex_mic_opens_only_after_speech_and_tail():
-    rig, script, r = run([said(NS), said(TC), said(HANDLE)])
+    rig, _script, _r = run([said(NS), said(TC), said(HANDLE)])
     log = rig.log
     opens = [i for i, e in enumerate(log) if e[0] == "mic_open"]
     assert len(opens) == 3
@@ -101,12 +103,13 @@ def test_half_duplex_mic_opens_only_after_speech_and_tail():
 
 def test_silence_is_reprompted_once_then_answered():
     rig, script, r = run([silence(), said(NS)], once=True)
-    assert rig.speaker.lines[:2] == [script.wrap_up, "Take your time. What questions do you have for me?"]
+    reprompt = "Take your time. What questions do you have for me?"
+    assert rig.speaker.lines[:2] == [script.wrap_up, reprompt]
     assert r.transcript.text == NS and r.ended == "complete"
 
 
 def test_silence_twice_ends_the_drill_with_a_note():
-    rig, script, r = run([silence(), silence()])
+    rig, _script, r = run([silence(), silence()])
     assert r.ended == "no_speech" and r.verdict is None and r.result is None
     notes = [e["text"] for e in rig.sink.events if e["event"] == "note"]
     assert notes and "ending this drill" in notes[0]
@@ -114,7 +117,7 @@ def test_silence_twice_ends_the_drill_with_a_note():
 
 
 def test_silence_after_follow_up_scores_what_was_said():
-    rig, script, r = run([said(NS), silence(), silence()])
+    _rig, _script, r = run([said(NS), silence(), silence()])
     assert r.ended == "no_speech" and r.verdict is not None
     assert r.transcript.text == NS
 
@@ -123,7 +126,7 @@ def test_answer_cut_at_limit_is_noted():
     class Limit:
         max_answer_s = 45.0
 
-    rig, script, r = run([said(NS, cut_at_limit=True)], once=True, listen_settings=Limit())
+    rig, _script, r = run([said(NS, cut_at_limit=True)], once=True, listen_settings=Limit())
     notes = [e["text"] for e in rig.sink.events if e["event"] == "note"]
     assert notes == ["Time's up: the answer was cut at 45 seconds."]
     assert r.cut_at_limit and r.exchange[1]["cut_at_limit"] is True
@@ -147,7 +150,8 @@ def test_same_setup_gives_the_same_lines_and_seeds_differ():
 
 
 def test_harder_setup_always_objects_and_fills_the_skill():
-    scripts = [pick_script(DrillSetup(round="first", objections_only=True, seed=s)) for s in range(40)]
+    setups = [DrillSetup(round="first", objections_only=True, seed=s) for s in range(40)]
+    scripts = [pick_script(s) for s in setups]
     assert all(s.reply_kind == "objection" for s in scripts)
     assert all("{skill}" not in s.reply for s in scripts)
     assert any("experience with" in s.reply for s in scripts)

@@ -42,7 +42,8 @@ def test_summary_ties_go_to_the_earliest_and_empty_is_safe():
     s = summarize([rec(1), rec(2)])
     assert s.best == 1 and s.worst == 1
     empty = summarize([])
-    assert empty.drills == 0 and empty.best is None and empty.pass_rate["objection_handling"] is None
+    assert empty.drills == 0 and empty.best is None
+    assert empty.pass_rate["objection_handling"] is None
     assert "No finished drills" in summary_text(empty)
 
 
