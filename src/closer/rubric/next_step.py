@@ -8,7 +8,7 @@ yes/no request to be moved forward (that is the trial close, not a question abou
 
 from __future__ import annotations
 
-from closer.rubric import lexicon
+from closer.rubric import lexicon, trial_close
 from closer.rubric.text import Clause
 
 
@@ -16,15 +16,15 @@ def is_next_step(clause: Clause) -> bool:
     core = clause.core
     if not clause.asks or not lexicon.has("next_step_topics", core):
         return False
-    if lexicon.has("next_step_exclusions", core) and not lexicon.has("next_step_hiring_words", core):
+    if lexicon.has("next_step_exclusions", core) and not lexicon.has("next_step_hiring_words",
+                                                                        core):
         return False
-    if not clause.wh and lexicon.has("advancement", core):
-        return False  # "can I count on moving to the next step?" asks for a commitment
-    return True
+    # "can I count on moving to the next step?" asks for a commitment, not about the process
+    return not trial_close.is_close(clause, None)
 
 
 def mentions_next_step(clause: Clause) -> bool:
-    """A statement that names the next steps without asking ("I look forward to the next steps.")."""
+    """A statement naming the next steps without asking ("I look forward to the next steps.")."""
     return not clause.asks and lexicon.has("next_step_topics", clause.core)
 
 

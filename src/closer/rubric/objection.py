@@ -42,7 +42,7 @@ def _refers(text: str, stems: set[str], topic_words: list[str]) -> bool:
 
 
 def _recloses(c: Clause, prev: Clause | None) -> bool:
-    return c.asks and (lexicon.has("reclose", c.core) or trial_close._is_close(c, prev))
+    return c.asks and (lexicon.has("reclose", c.core) or trial_close.is_close(c, prev))
 
 
 def evaluate_objection_reply(objection: str, reply: Transcript, round: Round) -> CheckResult:

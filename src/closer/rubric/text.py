@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from closer.rubric import lexicon
 
 _SENTENCE_END = re.compile(r"(?<=[.?!;])\s+|\n+")
-_CONNECTORS = frozenset({"and", "but", "so", "also", "then", "or", "okay", "ok", "thanks", "great", "well",
-                         "now", "alright", "perfect"})
+_CONNECTORS = frozenset({"and", "but", "so", "also", "then", "or", "okay", "ok", "thanks", "great",
+                         "well", "now", "alright", "perfect"})
+_THANKS_END = frozenset({"you", "much", "today", "time"})
 _WH = frozenset({"what", "when", "where", "who", "whom", "whose", "which", "how", "why"})
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
 
@@ -63,8 +64,18 @@ def _tokens(raw_sentence: str) -> list[tuple[str, int, bool]]:
     return out
 
 
+def remove_noise(text: str) -> str:
+    """Drop fillers and hedges that carry no meaning for the checks ("i would kind of like to")."""
+    return re.sub(r"\s+", " ", lexicon.pattern("noise").sub(" ", text)).strip()
+
+
 def _opens_question(words: list[str], i: int) -> bool:
-    rest = " ".join(words[i:i + 4])
+    rest = remove_noise(" ".join(words[i:i + 8]))
+    return lexicon.pattern("question_openers", anchored=True).match(rest) is not None
+
+
+def _opens_after_lead_in(words: list[str], i: int) -> bool:
+    rest = strip_lead_ins(remove_noise(" ".join(words[i:i + 16])))
     return lexicon.pattern("question_openers", anchored=True).match(rest) is not None
 
 
@@ -95,12 +106,12 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
         if tokens[i][1] == tokens[i - 1][1]:
             continue  # inside one raw token ("wouldn't" -> "would not")
         after_comma = tokens[i - 1][2]
-        connector = words[i] in _CONNECTORS or (words[i] == "thank" and i + 1 < len(words))
-        if connector and (_opens_question(words, i + 1) or _opens_question(words, i + 2)):
+        connector = words[i] in _CONNECTORS
+        if connector and _opens_after_lead_in(words, i + 1):
             points.append(i)
-        elif (after_comma or words[i - 1] in ("you", "much", "today", "time")) and _opens_question(words, i):
-            if words[i] in _WH or after_comma:
-                points.append(i)
+        elif ((after_comma or (words[i - 1] in _THANKS_END and words[i] in _WH))
+              and _opens_question(words, i)):
+            points.append(i)
     return points
 
 
@@ -130,7 +141,7 @@ def clauses(text: str) -> list[Clause]:
         for a, b in zip(bounds, bounds[1:], strict=False):
             words = [t[0] for t in tokens[a:b]]
             raw = " ".join(raw_tokens[tokens[a][1]:tokens[b - 1][1] + 1])
-            norm = " ".join(words)
+            norm = remove_noise(" ".join(words))
             core = strip_lead_ins(norm)
             ends_q = b == len(tokens) and sent.rstrip("\"')»” ").endswith("?")
             asks, wh = _asks(core, ends_q)

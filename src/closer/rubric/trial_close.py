@@ -29,7 +29,7 @@ def _about_candidate(core: str) -> bool:
     return lexicon.has("candidate_subject", core) or lexicon.has("advancement", core)
 
 
-def _is_close(clause: Clause, previous: Clause | None) -> bool:
+def is_close(clause: Clause, previous: Clause | None) -> bool:
     core = clause.core
     if not clause.asks:
         return False
@@ -41,6 +41,8 @@ def _is_close(clause: Clause, previous: Clause | None) -> bool:
     if lexicon.has("advancement", core) and not clause.wh:
         return True
     if lexicon.has("evaluation", core) and _about_candidate(core):
+        return True
+    if lexicon.has("success", core) and _about_candidate(core) and not clause.wh:
         return True
     if (previous is not None and lexicon.has("agreement_tags", core) and len(core.split()) <= 8
             and lexicon.has("evaluation", previous.core)):
@@ -57,7 +59,7 @@ def find(clauses: list[Clause]) -> TrialClose | None:
     found: TrialClose | None = None
     for i, c in enumerate(clauses):
         prev = clauses[i - 1] if i else None
-        if _is_close(c, prev):
+        if is_close(c, prev):
             tc = TrialClose(i, _next_round_only(c.core))
             if not tc.next_round_only:
                 return tc
