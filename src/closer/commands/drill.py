@@ -49,43 +49,57 @@ def make_attempt(**fields: Any) -> Any:
     return Attempt(**fields)
 
 
-def _listen_parts(max_answer_s: float | None) -> tuple[Any, Any]:
+def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
+    """`listen` bound to one Silero VAD for the whole session, and its settings."""
     from closer.listen import ListenSettings, listen
+    from closer.vad import SileroVad
+
+    vad = SileroVad()
+
+    def listen_once(mic: Any, transcriber: Any, settings: Any, on_status: Any) -> Any:
+        return listen(mic, transcriber, settings, on_status, vad)
 
     if max_answer_s is None:
-        return listen, ListenSettings()
-    return listen, ListenSettings(max_answer_s=max_answer_s)
+        return listen_once, ListenSettings()
+    return listen_once, ListenSettings(max_answer_s=max_answer_s)
 
 
-def _meter(json_mode: bool) -> Any:
+def scoring_parts() -> tuple[Any, Any, Any, Any]:
+    """(evaluate, evaluate_objection_reply, result_json, measure) from the rubric and report."""
+    from closer.delivery import measure
+    from closer.report import result_json
+    from closer.rubric import evaluate, evaluate_objection_reply
+
+    return evaluate, evaluate_objection_reply, result_json, measure
+
+
+def make_meter(json_mode: bool) -> Any:
+    """The level meter and countdown on stderr (None with --json: stdout stays pure)."""
     if json_mode:
         return None
     try:
         from closer.meter import MeterLine
     except ImportError:  # the meter is a nicety; the drill runs without it
         return None
-    return MeterLine()
+    meter = MeterLine()
+    return getattr(meter, "update", meter)
 
 
 def build_deps(args: argparse.Namespace, mic: Any, speaker: Any, transcriber: Any,
                max_answer_s: float | None = None, out: Any = None) -> Any:
-    """Wire the real rubric, report, delivery and listen around the given devices and model."""
-    from closer.delivery import measure
+    """Wire listen, the rubric, the report and the meter around the given devices and model."""
     from closer.drill.events import HumanSink, JsonLinesSink
     from closer.drill.flow import DrillDeps
-    from closer.report import result_json
-    from closer.rubric import evaluate, evaluate_objection_reply
 
     stream = out or sys.stdout
-    listen, settings = _listen_parts(max_answer_s)
-    meter = _meter(args.json)
+    listen, settings = make_listen(max_answer_s)
+    evaluate, objection_reply, result_json, measure = scoring_parts()
     return DrillDeps(
         speaker=speaker, mic=mic, transcriber=transcriber,
         sink=JsonLinesSink(stream) if args.json else HumanSink(stream),
         listen=listen, listen_settings=settings,
-        evaluate=evaluate, evaluate_objection_reply=evaluate_objection_reply,
-        result_json=result_json, measure=measure,
-        on_status=None if meter is None else meter.update,
+        evaluate=evaluate, evaluate_objection_reply=objection_reply,
+        result_json=result_json, measure=measure, on_status=make_meter(args.json),
     )
 
 

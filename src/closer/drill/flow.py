@@ -157,7 +157,7 @@ class _Conversation:
         text = answer.transcript.text.strip()
         self.deps.sink.heard(text)
         self.r.answers.append(answer)
-        turn: dict[str, Any] = {"speaker": "candidate", "kind": kind, "text": text,
+        turn: dict[str, Any] = {"speaker": "candidate", "in_reply_to": kind, "text": text,
                                 "reaction_s": answer.reaction_s,
                                 "duration_s": round(_duration_s(answer), 2),
                                 "cut_at_limit": bool(answer.cut_at_limit)}
