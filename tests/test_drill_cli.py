@@ -53,7 +53,14 @@ def rig(monkeypatch):
     monkeypatch.setattr(drill_cmd, "make_listen", make_listen)
     monkeypatch.setattr(drill_cmd, "scoring_parts",
                         lambda: (evaluate, evaluate_objection_reply, fake_result_json, None))
-    monkeypatch.setattr("closer.drill.flow.TAIL_S", 0.0)
+    real_build = drill_cmd.build_deps
+
+    def build_deps(*a, **kw):
+        deps = real_build(*a, **kw)
+        deps.sleep = r.log.append  # record the half-duplex tail instead of waiting it out
+        return deps
+
+    monkeypatch.setattr(drill_cmd, "build_deps", build_deps)
     return r
 
 
@@ -79,6 +86,7 @@ def test_json_stream_is_pure_and_ends_with_the_result(rig, capsys):
     for i, kind in enumerate(kinds):
         if kind == "listening":
             assert kinds[i - 1] == "say"  # the mic opens only after the assistant spoke
+    assert rig.log.count(0.2) == 3  # a 0.2 s tail before each of the three mic openings
     result = events[-1]
     assert result["file"] is None and result["round"] == "first"
     assert result["checks"]["next_step"]["passed"] and result["checks"]["trial_close"]["passed"]
