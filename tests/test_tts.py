@@ -141,3 +141,19 @@ def test_fake_speaker_records_lines() -> None:
     speaker.say("one")
     speaker.say("two")
     assert speaker.lines == ["one", "two"]
+
+
+def test_an_empty_render_from_the_engine_is_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = tts._render_once
+    calls: list[str] = []
+
+    def flaky(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
+        calls.append(text)
+        return (np.zeros(0, np.float32), 22_050) if len(calls) == 1 else real(text, settings)
+
+    monkeypatch.setattr(tts, "_render_once", flaky)
+    samples, _rate = tts.render("Hello there.", TtsSettings())
+    assert len(calls) == 2 and samples.size > 0
+    monkeypatch.setattr(tts, "_render_once", lambda t, s: (np.zeros(0, np.float32), 22_050))
+    with pytest.raises(UserError, match="no audio"):
+        tts.render("Hello there.", TtsSettings())

@@ -64,12 +64,25 @@ def resolve_voice(wanted: str, voices: list[tuple[str, str]]) -> str:
     raise UserError(f"No TTS voice matches {wanted!r}; English voices here: {english}.")
 
 
+_RENDER_ATTEMPTS = 3  # pyttsx3's espeak loop now and then hands back an empty WAV; try again
+
+
 def render(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
     """Synthesise `text` and return (mono float32 samples in [-1, 1], sample rate in Hz)."""
     import numpy as np
 
     if not text.strip():
         return np.zeros(0, dtype=np.float32), 22_050
+    for attempt in range(1, _RENDER_ATTEMPTS + 1):
+        samples, rate = _render_once(text, settings)
+        if samples.size:
+            _LOGGER.debug("rendered %d chars to %.2f s", len(text), samples.size / rate)
+            return samples, rate
+        _LOGGER.info("text-to-speech gave no audio (attempt %d); retrying", attempt)
+    raise UserError("Text-to-speech produced no audio; check the espeak-ng installation.")
+
+
+def _render_once(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
     with _ENGINE_LOCK, tempfile.TemporaryDirectory(prefix="closer-tts-") as tmp:
         engine = _engine()
         voice = _DEFAULT_VOICE
@@ -84,9 +97,7 @@ def render(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
         # pyttsx3 prints "Audio saved to ..." on stdout; closer's stdout is reserved for output.
         with contextlib.redirect_stdout(io.StringIO()):
             engine.runAndWait()
-        samples, rate = _read_pcm16(path)
-    _LOGGER.debug("rendered %d chars to %.2f s at %d Hz", len(text), len(samples) / rate, rate)
-    return samples, rate
+        return _read_pcm16(path)
 
 
 def _read_pcm16(path: Path) -> tuple[np.ndarray, int]:
