@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path.name}: {len(rows)} closes")
         print(f"  {'check':<15} {'prec':>6} {'recall':>6} {'F1':>6} {'F1(neg)':>8}")
         for c, m in figures.items():
-            print(f"  {c:<15} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['f1_neg']:8.3f}")
+            print(f"  {c:<15} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}"
+                  f" {m['f1_neg']:8.3f}")
         if not args.quiet:
             for row, c, pred in wrong:
                 print(f"  WRONG {c} pred={pred} [{row['id']} {row['round']}] {row['text']}")

@@ -16,6 +16,8 @@ def is_next_step(clause: Clause) -> bool:
     core = clause.core
     if not clause.asks or not lexicon.has("next_step_topics", core):
         return False
+    if lexicon.has("next_step_strong_exclusions", core):
+        return False
     if lexicon.has("next_step_exclusions", core) and not lexicon.has("next_step_hiring_words",
                                                                         core):
         return False

@@ -61,6 +61,6 @@ def evaluate_objection_reply(objection: str, reply: Transcript, round: Round) ->
         return CheckResult(True, f"{answer.raw} {cl[close_idx].raw}" if answer is not cl[close_idx]
                            else answer.raw)
     if answer is None:
-        return CheckResult(False, cl[close_idx].raw if close_idx is not None else None,
-                           f'{why["objection_subject"]} {why["objection_close"]} Try ending with: "{line}"')
+        tip = f'{why["objection_subject"]} {why["objection_close"]} Try ending with: "{line}"'
+        return CheckResult(False, cl[close_idx].raw if close_idx is not None else None, tip)
     return CheckResult(False, answer.raw, f'{why["objection_close"]} Try: "{line}"')

@@ -1,14 +1,16 @@
 """Text handling for the rubric: normalise transcript-style text, split it into clauses, and tell a
 question or request addressed to the interviewer from a statement.
 
-Transcripts lose capitals and punctuation and run sentences together ("so what are the next steps
-and is there any reason you wouldnt move me forward"), so a clause is a question when it ends in "?",
-opens like a question (after lead-ins such as "so", "based on what we discussed"), contains an
-inversion ("is there", "do you"), or is a request ("could you walk me through", "I'd love to know").
+Transcripts lose capitals and punctuation and run sentences together ("so what are the next
+steps and is there any reason you wouldnt move me forward"), so a clause is a question when it
+ends in "?", opens like a question (after lead-ins such as "so", "based on what we discussed"),
+contains an inversion ("is there", "do you"), or is a request ("could you walk me through",
+"I'd love to know"). Fillers and hedges are removed before meaning is matched.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -35,7 +37,7 @@ class Clause:
 
 
 def normalise(text: str, keep_commas: bool = False) -> str:
-    """Lower case, straight quotes, contractions expanded; punctuation dropped (commas optionally)."""
+    """Lower case, straight quotes, contractions expanded; punctuation (but commas) dropped."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = re.sub(r"[\u201c\u201d\"«»]", " ", t)
     t = re.sub(r"(?<=\w)-(?=\w)", " ", t)
@@ -107,10 +109,9 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
             continue  # inside one raw token ("wouldn't" -> "would not")
         after_comma = tokens[i - 1][2]
         connector = words[i] in _CONNECTORS
-        if connector and _opens_after_lead_in(words, i + 1):
-            points.append(i)
-        elif ((after_comma or (words[i - 1] in _THANKS_END and words[i] in _WH))
-              and _opens_question(words, i)):
+        thanks_then_wh = words[i - 1] in _THANKS_END and words[i] in _WH
+        if (connector and _opens_after_lead_in(words, i + 1)) or (
+                (after_comma or thanks_then_wh) and _opens_question(words, i)):
             points.append(i)
     return points
 
@@ -138,7 +139,7 @@ def clauses(text: str) -> list[Clause]:
             continue
         raw_tokens = sent.split()
         bounds = [0, *_split_points(tokens), len(tokens)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             words = [t[0] for t in tokens[a:b]]
             raw = " ".join(raw_tokens[tokens[a][1]:tokens[b - 1][1] + 1])
             norm = remove_noise(" ".join(words))

@@ -54,7 +54,8 @@ def _delivery_markers(d: Delivery, text_fillers: int, s: ToneSettings) -> list[s
     return out
 
 
-def assess(text: str, delivery: Delivery | None = None, settings: ToneSettings | None = None) -> ToneResult:
+def assess(text: str, delivery: Delivery | None = None,
+           settings: ToneSettings | None = None) -> ToneResult:
     s = settings or ToneSettings()
     norm = normalise(text, keep_commas=True)
     fillers = lexicon.find_all("fillers", norm)

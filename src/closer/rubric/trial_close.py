@@ -44,10 +44,8 @@ def is_close(clause: Clause, previous: Clause | None) -> bool:
         return True
     if lexicon.has("success", core) and _about_candidate(core) and not clause.wh:
         return True
-    if (previous is not None and lexicon.has("agreement_tags", core) and len(core.split()) <= 8
-            and lexicon.has("evaluation", previous.core)):
-        return True
-    return False
+    return (previous is not None and lexicon.has("agreement_tags", core)
+            and len(core.split()) <= 8 and lexicon.has("evaluation", previous.core))
 
 
 def _next_round_only(core: str) -> bool:
@@ -55,7 +53,7 @@ def _next_round_only(core: str) -> bool:
 
 
 def find(clauses: list[Clause]) -> TrialClose | None:
-    """The best trial-close clause: an offer-aimed or neutral one is preferred over next-round-only."""
+    """The best trial-close clause; offer-aimed or neutral ones beat next-round-only ones."""
     found: TrialClose | None = None
     for i, c in enumerate(clauses):
         prev = clauses[i - 1] if i else None

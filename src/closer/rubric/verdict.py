@@ -46,13 +46,20 @@ def _check_next_step(cl: list, round: Round) -> tuple[CheckResult, int | None]:
 def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]:
     tc = trial_close.find(cl)
     if tc is not None and not (round == "final" and tc.next_round_only):
-        return CheckResult(True, cl[tc.index].raw), tc.index
+        c = cl[tc.index]
+        prev = cl[tc.index - 1] if tc.index else None
+        tag_only = prev is not None and not c.text.count(" ") > 7 and not lexicon.has(
+            "candidate_subject", c.core)
+        evidence = f"{prev.raw} {c.raw}" if tag_only and prev is not None else c.raw
+        return CheckResult(True, evidence), tc.index
     if tc is not None:
-        return CheckResult(False, cl[tc.index].raw, tip("trial_close_final", "trial_close", round)), None
+        why = tip("trial_close_final", "trial_close", round)
+        return CheckResult(False, cl[tc.index].raw, why), None
     stated = next((c for c in cl if not c.asks and lexicon.has("evaluation", c.core)
                    and lexicon.has("candidate_subject", c.core)), None)
     if stated is not None:
-        return CheckResult(False, stated.raw, tip("trial_close_statement", "trial_close", round)), None
+        why = tip("trial_close_statement", "trial_close", round)
+        return CheckResult(False, stated.raw, why), None
     return CheckResult(False, None, tip("trial_close", "trial_close", round)), None
 
 
@@ -66,7 +73,8 @@ def _check_tone(text: str, delivery: Delivery | None, round: Round) -> CheckResu
     return CheckResult(False, evidence, tip(key, "trial_close", round))
 
 
-def evaluate(transcript: Transcript, round: Round = "first", delivery: Delivery | None = None) -> Verdict:
+def evaluate(transcript: Transcript, round: Round = "first",
+             delivery: Delivery | None = None) -> Verdict:
     """Check one close against the rubric (pure; reads prompts once). See the module docstring."""
     text = transcript.text or ""
     cl = clauses(text)
@@ -74,7 +82,8 @@ def evaluate(transcript: Transcript, round: Round = "first", delivery: Delivery 
         return _empty(round)
     ns, ns_idx = _check_next_step(cl, round)
     tc, tc_idx = _check_trial_close(cl, round)
-    checks = {"next_step": ns, "trial_close": tc, "confident_tone": _check_tone(text, delivery, round)}
+    checks = {"next_step": ns, "trial_close": tc,
+              "confident_tone": _check_tone(text, delivery, round)}
     order_ok = None if ns_idx is None or tc_idx is None else ns_idx <= tc_idx
     score = sum(WEIGHTS[k] for k, c in checks.items() if c.passed)
     notes: list[str] = []
