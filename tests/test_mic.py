@@ -59,14 +59,14 @@ class _FakeSd:
 
 def test_make_microphone_falls_back_to_the_default_rate(monkeypatch):
     monkeypatch.setattr(mic, "import_sounddevice", lambda: _FakeSd(DEVICES, rates=(48000,)))
-    m = mic.make_microphone("usb")
+    m = mic.make_microphone("usb", prime=False)
     assert (m.device, m.rate_hz) == (2, 48000)
 
 
 def test_make_microphone_without_inputs(monkeypatch):
     monkeypatch.setattr(mic, "import_sounddevice", lambda: _FakeSd(DEVICES[1:2]))
     with pytest.raises(DeviceError, match="No microphone found"):
-        mic.make_microphone(None)
+        mic.make_microphone(None, prime=False)
 
 
 def test_rechunker_keeps_samples_in_order_across_odd_blocks():

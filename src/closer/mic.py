@@ -26,6 +26,7 @@ _LOGGER = logging.getLogger(__name__)
 
 NO_MIC = "No microphone found; try `closer score FILE` or `closer demo`."
 STALL_S = 2.0  # seconds without a block from an open stream -> the device has failed
+PRIME_S = 5.0  # seconds to wait for a priming stream's first block
 
 
 def import_sounddevice() -> Any:
@@ -113,9 +114,32 @@ class SoundDeviceMicrophone:
         self.name = name
         self._stop = threading.Event()
         self._stream: Any = None
+        self._primer: threading.Thread | None = None
+
+    def prime(self) -> None:
+        """Open and close a stream in the background: the first stream of a process can take
+        ~2 s to deliver (ALSA's pulse plugin), which would deafen the mic at the first answer."""
+        if self._primer is None:
+            self._primer = threading.Thread(target=self._prime, name="closer-mic-prime",
+                                            daemon=True)
+            self._primer.start()
+
+    def _prime(self) -> None:
+        sd = import_sounddevice()
+        first = threading.Event()
+        t0 = time.monotonic()
+        try:
+            with sd.InputStream(device=self.device, channels=1, samplerate=self.rate_hz,
+                                dtype="float32", callback=lambda *_: first.set()):
+                first.wait(PRIME_S)
+        except Exception as exc:  # reported properly when chunks() opens the device
+            _LOGGER.debug("priming the microphone failed: %s", exc)
+        _LOGGER.debug("microphone primed in %.2f s", time.monotonic() - t0)
 
     def chunks(self) -> Iterator[np.ndarray]:
         sd = import_sounddevice()
+        if self._primer is not None:
+            self._primer.join(PRIME_S)
         blocks: queue.Queue[Any] = queue.Queue()
         self._stop.clear()
 
@@ -162,8 +186,10 @@ class SoundDeviceMicrophone:
             self._stream = None
 
 
-def make_microphone(input_device: str | None) -> SoundDeviceMicrophone:
-    """Open-able desk mic by index or name substring; DeviceError (exit 2) when there is none."""
+def make_microphone(input_device: str | None, prime: bool = True) -> SoundDeviceMicrophone:
+    """Open-able desk mic by index or name substring; DeviceError (exit 2) when there is none.
+
+    With `prime`, a throw-away stream is opened in the background at once (see `prime()`)."""
     sd = import_sounddevice()
     devices = query_devices(sd)
     index = pick_input(devices, input_device, _default_input(sd))
@@ -174,7 +200,10 @@ def make_microphone(input_device: str | None) -> SoundDeviceMicrophone:
     except Exception:  # the device refuses 16 kHz: read its own rate and resample
         rate = int(info.get("default_samplerate") or 48000)
     _LOGGER.debug("microphone %d %r at %d Hz", index, info.get("name"), rate)
-    return SoundDeviceMicrophone(index, rate, str(info.get("name", "")))
+    microphone = SoundDeviceMicrophone(index, rate, str(info.get("name", "")))
+    if prime:
+        microphone.prime()
+    return microphone
 
 
 class ArrayMicrophone:

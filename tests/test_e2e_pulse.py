@@ -1,0 +1,136 @@
+"""End to end through virtual audio devices (issue section 8): a private PulseAudio daemon with a
+null sink `room` and a virtual source `mic` recording it (tests/pulse.py).
+
+1. the sounddevice mic adapter records a clip played into the room with paplay;
+2. `closer drill --once --json` speaks its line into the room, opens the mic only afterwards
+   (so it cannot hear itself), hears a synthesized answer played into the room, and scores it.
+Everything audio runs in child processes whose environment points at the private daemon.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import espeak_wav
+from pulse import PulseRoom, PulseUnavailable
+
+pytestmark = pytest.mark.audio_devices
+
+ROOT = Path(__file__).resolve().parents[1]
+CLOSER = ROOT / ".venv" / "bin" / "closer"
+ANSWER = ("Thank you for your time today. What does the next step in the interview process "
+          "look like? And based on what we've talked about today, is there any reason why "
+          "you wouldn't feel comfortable passing me on to the next round?")
+
+RECORD = """
+import sys, numpy as np
+from closer.mic import make_microphone
+mic = make_microphone(None)
+out, limit = [], int(float(sys.argv[2]) * 16000 / 512)
+for chunk in mic.chunks():
+    if not out:
+        print("ready", mic.rate_hz, flush=True)
+    out.append(chunk)
+    if len(out) >= limit:
+        break
+mic.close()
+np.save(sys.argv[1], np.concatenate(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    try:
+        r = PulseRoom.start(tmp_path_factory.mktemp("pulse"))
+    except PulseUnavailable as exc:
+        pytest.skip(str(exc))
+    yield r
+    r.stop()
+
+
+def _wait_line(proc: subprocess.Popen[str], timeout_s: float) -> str:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
+    return lines.get(timeout=timeout_s)
+
+
+def test_mic_adapter_records_what_is_played_into_the_room(room, tmp_path):
+    clip = espeak_wav("What does the next step in the process look like?", tmp_path / "c.wav")
+    out = tmp_path / "rec.npy"
+    proc = subprocess.Popen([sys.executable, "-c", RECORD, str(out), "5"], env=room.env(),
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert _wait_line(proc, 30).startswith("ready")
+        time.sleep(0.6)
+        room.play(clip)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+    rec = np.load(out)
+    assert len(rec) == pytest.approx(5 * 16000, abs=1024)
+    rms = np.sqrt(np.convolve(rec ** 2, np.ones(1600) / 1600, mode="valid"))
+    assert rms[:3200].max() < 1e-3, "silence before the clip is played"
+    assert rms.max() > 0.02, "the clip is heard"
+    heard = np.flatnonzero(rms > 0.01)
+    assert (heard[-1] - heard[0]) / 16000 == pytest.approx(2.8, abs=1.0)
+
+
+def _events_until_result(proc: subprocess.Popen[str], on_listening, timeout_s: float):
+    events, deadline = [], time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        line = _wait_line(proc, max(0.1, deadline - time.monotonic()))
+        if not line:
+            break
+        event = json.loads(line)
+        event["_t"] = time.monotonic()
+        events.append(event)
+        if event["event"] == "listening":
+            on_listening()
+        if event["event"] == "result":
+            break
+    return events
+
+
+def _passed(result: dict, check: str) -> bool:
+    checks = result.get("checks") or result.get("verdict", {}).get("checks", {})
+    return bool(checks[check]["passed"])
+
+
+@pytest.mark.model
+def test_drill_once_hears_a_spoken_close_and_not_itself(room, tmp_path):
+    answer = espeak_wav(ANSWER, tmp_path / "answer.wav", words_per_minute=160)
+    env = room.env()
+    env["CLOSER_DATA_DIR"] = str(tmp_path / "data")
+    proc = subprocess.Popen([str(CLOSER), "drill", "--once", "--json", "--seed", "3"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path)
+    played: list[subprocess.Popen[bytes]] = []
+    try:
+        events = _events_until_result(
+            proc, lambda: (time.sleep(0.3), played.append(room.play(answer, wait=False))), 120)
+        assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+        for p in played:
+            p.kill()
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "say" and "listening" in kinds and kinds[-1] == "result", kinds
+    assert kinds.index("listening") > max(i for i, k in enumerate(kinds) if k == "say"
+                                          and i < kinds.index("listening"))
+    heard = next(e for e in events if e["event"] == "heard")["transcript"].lower()
+    said = " ".join(e["text"].lower() for e in events if e["event"] == "say")
+    assert "next step" in heard and "next round" in heard
+    # the interviewer's line went into the same room; none of it may come back as the answer
+    interviewer_words = set(said.split()) - set(ANSWER.lower().split())
+    assert not interviewer_words & set(heard.replace("?", " ").replace(".", " ").split())
+    result = events[-1]
+    assert _passed(result, "next_step") and _passed(result, "trial_close")
