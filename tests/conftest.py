@@ -1,6 +1,7 @@
 """Shared fixtures (kept small).
 
-- `espeak_wav(text, path)`: synthesize `text` to a WAV file with the `espeak-ng -w` command.
+- `espeak` (session): a function `espeak(text, path, words_per_minute=150) -> path` that writes
+  `text` spoken by `espeak-ng -w` (22.05 kHz mono WAV); skips the test without espeak-ng.
 - `speech_clip` (session): a short espeak-ng WAV of a spoken close, 22.05 kHz mono.
 - `transcriber` (session): the bundled tiny.en `Transcriber`, loaded once
   (only for tests marked `@pytest.mark.model`).
@@ -24,6 +25,11 @@ def espeak_wav(text: str, path: Path, words_per_minute: int = 150) -> Path:
     subprocess.run(["espeak-ng", "-s", str(words_per_minute), "-w", str(path), text],
                    check=True, capture_output=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def espeak():
+    return espeak_wav
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,231 @@
+"""closer.transcriber: the prompt guard (pure, exhaustive), model resolution, and the real model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from closer.errors import ModelError
+from closer.settings import TranscriberSettings
+from closer.transcriber import (
+    MODELS_DIR,
+    GuardSettings,
+    SegmentStats,
+    keep_segment,
+    load_transcriber,
+    prompt_guard,
+    resolve_model,
+    to_transcript,
+)
+from closer.types import Word
+
+PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+
+
+def seg(text: str, start: float = 0.0, end: float = 2.0, *, logprob: float = -0.3,
+        no_speech: float = 0.05, ratio: float = 1.2, words: tuple[Word, ...] | None = None
+        ) -> SegmentStats:
+    if words is None:
+        tokens = text.split()
+        step = (end - start) / max(len(tokens), 1)
+        words = tuple(Word(t, start + i * step, start + (i + 1) * step)
+                      for i, t in enumerate(tokens))
+    return SegmentStats(text, start, end, logprob, no_speech, ratio, words)
+
+
+# --- prompt_guard ----------------------------------------------------------------------------
+
+def test_clean_close_with_fillers_passes() -> None:
+    segs = [seg("Um, what does the next step look like?", 0.0, 3.0),
+            seg("Uh, is there any reason you wouldn't pass me on?", 3.2, 6.0)]
+    assert prompt_guard(segs, PROMPT, audio_s=6.5) is None
+
+
+def test_no_segments_passes() -> None:
+    assert prompt_guard([], PROMPT, audio_s=3.0) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking.",  # whole prompt
+    "here's what I'm like thinking what are the next steps",  # tail of the prompt
+    "UMM LET ME THINK about the next step",  # case and punctuation do not hide it
+])
+def test_prompt_echo_trips(text: str) -> None:
+    assert prompt_guard([seg(text)], PROMPT, audio_s=3.0) == "prompt echo"
+
+
+def test_echo_split_across_segments_trips() -> None:
+    segs = [seg("so umm let", 0.0, 1.0), seg("me think about it", 1.0, 2.0)]
+    assert prompt_guard(segs, PROMPT, audio_s=3.0) == "prompt echo"
+
+
+def test_three_prompt_words_are_not_an_echo() -> None:
+    # "let me think" is ordinary speech; only 4+ consecutive prompt words count.
+    assert prompt_guard([seg("let me think, what is the next step?")], PROMPT, 3.0) is None
+
+
+def test_short_prompt_echo_uses_whole_prompt() -> None:
+    assert prompt_guard([seg("um uh okay")], "Um, uh.", audio_s=3.0) == "prompt echo"
+    assert prompt_guard([seg("um okay")], "Um, uh.", audio_s=3.0) is None
+
+
+def test_empty_prompt_never_echoes() -> None:
+    assert prompt_guard([seg("anything at all here")], "", audio_s=3.0) is None
+
+
+def test_high_compression_ratio_trips() -> None:
+    assert prompt_guard([seg("next step", ratio=2.5)], PROMPT, 3.0) == "high compression ratio"
+    assert prompt_guard([seg("next step", ratio=2.4)], PROMPT, 3.0) is None
+
+
+@pytest.mark.parametrize(("text", "looped"), [
+    ("the next step the next step the next step", True),
+    ("thank you thank you thank you", True),
+    ("what is the next step and what is the next step", False),  # twice is speech
+    ("um um um um", False),  # a single repeated filler is a real stammer, not a loop
+    ("is there any reason is there any reason", False),
+])
+def test_repeated_ngram_loop(text: str, looped: bool) -> None:
+    lenient = GuardSettings(max_compression_ratio=9)  # look at the n-gram rule alone
+    got = prompt_guard([seg(text)], PROMPT, audio_s=3.0, settings=lenient)
+    assert (got == "repeated n-gram") is looped
+
+
+def test_loop_across_segment_boundary_trips() -> None:
+    segs = [seg("next round next round", 0.0, 1.0), seg("next round please", 1.0, 2.0)]
+    assert prompt_guard(segs, PROMPT, audio_s=3.0) == "repeated n-gram"
+
+
+@pytest.mark.parametrize(("start", "end", "word_end", "trips"), [
+    (0.0, 3.0, 3.0, False),
+    (0.0, 3.4, 3.4, False),  # within the 0.5 s slack
+    (0.0, 3.6, 3.0, True),  # the segment runs past the audio
+    (0.0, 3.0, 3.7, True),  # a word runs past the audio
+    (-0.2, 3.0, 3.0, True),  # starts before the audio
+])
+def test_words_outside_audio_span(start: float, end: float, word_end: float, trips: bool) -> None:
+    words = (Word("what", max(start, 0.0), 1.0), Word("next", 1.0, word_end))
+    got = prompt_guard([seg("what next", start, end, words=words)], PROMPT, audio_s=3.0)
+    assert (got == "words outside the audio") is trips
+
+
+def test_word_starting_before_zero_trips() -> None:
+    words = (Word("what", -0.3, 0.5), Word("next", 0.5, 1.0))
+    got = prompt_guard([seg("what next", 0.0, 1.0, words=words)], PROMPT, audio_s=3.0)
+    assert got == "words outside the audio"
+
+
+@pytest.mark.parametrize(("no_speech", "logprob", "trips"), [
+    (0.74, -0.82, True),  # the classic tail "Thank you." on silence
+    (0.5, -0.8, True),  # both thresholds are inclusive
+    (0.49, -2.0, False),  # unsure but clearly speech
+    (0.95, -0.3, False),  # confident text
+    (0.05, -0.3, False),
+])
+def test_likely_invented_segment(no_speech: float, logprob: float, trips: bool) -> None:
+    segs = [seg("So what happens next?", 0, 2), seg("Thank you.", 2, 3, no_speech=no_speech,
+                                                      logprob=logprob)]
+    assert (prompt_guard(segs, PROMPT, audio_s=3.0) == "likely invented segment") is trips
+
+
+def test_guard_settings_are_honoured() -> None:
+    strict = GuardSettings(echo_ngram_words=3)
+    assert prompt_guard([seg("let me think")], PROMPT, 3.0, strict) == "prompt echo"
+
+
+# --- keep_segment / to_transcript --------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "no_speech", "logprob", "kept"), [
+    ("What happens next?", 0.1, -0.3, True),
+    ("Thank you.", 0.8, -1.2, False),  # Whisper's own silence rule
+    ("Thank you.", 0.8, -0.5, True),
+    ("Thank you.", 0.5, -1.5, True),
+    (" ... ", 0.0, -0.1, False),  # punctuation only
+    ("", 0.0, -0.1, False),
+])
+def test_keep_segment(text: str, no_speech: float, logprob: float, kept: bool) -> None:
+    assert keep_segment(seg(text, no_speech=no_speech, logprob=logprob)) is kept
+
+
+def test_to_transcript_joins_text_and_words() -> None:
+    t = to_transcript([seg(" Um, what's next?", 0, 1), seg(" Any concerns?", 1.5, 2.5)], 3.0)
+    assert t.text == "Um, what's next? Any concerns?"
+    assert [w.text for w in t.words] == ["Um,", "what's", "next?", "Any", "concerns?"]
+    assert t.duration_s == 3.0
+
+
+# --- resolve_model / load errors --------------------------------------------------------------
+
+def test_resolve_default_is_the_bundled_model() -> None:
+    path = Path(resolve_model(None))
+    assert (path / "model.bin").is_file()
+
+
+def test_resolve_dir_and_size_name(tmp_path: Path) -> None:
+    (tmp_path / "model.bin").write_bytes(b"x")
+    assert resolve_model(str(tmp_path)) == str(tmp_path.resolve())
+    assert resolve_model("base.en") == "base.en"
+
+
+def test_resolve_bare_name_under_repo_models(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "model.bin").write_bytes(b"x")
+    monkeypatch.setattr("closer.transcriber.MODELS_DIR", tmp_path)
+    assert resolve_model("mine") == str((tmp_path / "mine").resolve())
+    assert MODELS_DIR.name == "models"
+
+
+@pytest.mark.parametrize("kind", ["missing", "no model.bin", "a file", "unknown name"])
+def test_resolve_errors(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "file.bin").write_bytes(b"x")
+    arg = {"missing": str(tmp_path / "nope"), "no model.bin": str(tmp_path / "empty"),
+           "a file": str(tmp_path / "file.bin"), "unknown name": "gigantic.en"}[kind]
+    with pytest.raises(ModelError) as info:
+        resolve_model(arg)
+    assert info.value.code == 2 and "\n" not in str(info.value) and str(info.value).endswith(".")
+
+
+def test_corrupt_model_bin_is_a_model_error(tmp_path: Path) -> None:
+    bundled = Path(resolve_model(None))
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (tmp_path / name).write_bytes((bundled / name).read_bytes())
+    (tmp_path / "model.bin").write_bytes(b"\x00garbage" * 100)
+    with pytest.raises(ModelError, match="damaged"):
+        load_transcriber(TranscriberSettings(model=str(tmp_path)))
+
+
+# --- the real bundled model -------------------------------------------------------------------
+
+@pytest.mark.model
+def test_prompt_keeps_a_spoken_um(transcriber, espeak, tmp_path: Path) -> None:
+    from closer.audio import load_audio
+
+    wav = espeak("So, uh, I was wondering, um, what happens after today?", tmp_path / "um.wav")
+    t = transcriber.transcribe(load_audio(wav))
+    words = [w.text.strip(",.?").lower() for w in t.words]
+    assert "um" in words or "umm" in words, t.text
+    assert "today" in words
+    assert all(0 <= w.start <= w.end <= t.duration_s + 0.5 for w in t.words)
+
+
+@pytest.mark.model
+def test_silence_gives_empty_transcript(transcriber) -> None:
+    t = transcriber.transcribe(np.zeros(16000 * 4, np.float32))
+    assert t.text == "" and t.words == () and t.duration_s == 4.0
+
+
+@pytest.mark.model
+def test_white_noise_gives_empty_transcript(transcriber) -> None:
+    rng = np.random.default_rng(1234)
+    for level in (0.05, 0.3):
+        noise = np.clip(level * rng.standard_normal(16000 * 4), -1, 1).astype(np.float32)
+        assert transcriber.transcribe(noise).text == ""
+
+
+@pytest.mark.model
+def test_empty_audio(transcriber) -> None:
+    assert transcriber.transcribe(np.zeros(0, np.float32)).text == ""
