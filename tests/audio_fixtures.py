@@ -28,7 +28,7 @@ from typing import Any
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST_PATH = DATA_DIR / "audio_manifest.json"
 CORPUS_PATH = DATA_DIR / "closes.jsonl"
-_FORMAT_VERSION = "2"  # bump when the rendering code below changes what it writes
+_FORMAT_VERSION = "3"  # bump when the rendering code below changes what it writes
 
 
 @dataclass(frozen=True)
@@ -130,19 +130,36 @@ def _render_all(out: Path) -> None:
             speech = rendered[spec.get("from", name)][clip_id]
             audio = np.concatenate([pad, speech, pad])
             if "snr_db" in spec:  # noise over the whole clip, scaled to the speech's power
-                audio = _add_noise(audio, speech, float(spec["snr_db"]),
+                audio = _add_noise(audio, speech, float(spec["snr_db"]), spec["noise"],
                                    [int(spec["seed"]), zlib.crc32(clip_id.encode())])
             audio = np.clip(audio, -1.0, 1.0)
             write_wav(out / name / f"{clip_id}.wav", audio, SAMPLE_RATE_HZ)
 
 
-def _add_noise(audio: Any, speech: Any, snr_db: float, seed: list[int]) -> Any:
-    """`audio` plus white Gaussian noise `snr_db` below the mean power of `speech` (seeded)."""
+def active_power(speech: Any, rate: int = 16_000, frame_s: float = 0.02,
+                 floor_db: float = 30.0) -> float:
+    """Mean power of the frames within `floor_db` of the loudest: the speech, not its pauses."""
+    import numpy as np
+
+    n = int(rate * frame_s)
+    frames = speech[: speech.size // n * n].astype(np.float64).reshape(-1, n)
+    power = np.mean(frames**2, axis=1)
+    active = power[power >= power.max() * 10 ** (-floor_db / 10)]
+    return float(active.mean())
+
+
+def _add_noise(audio: Any, speech: Any, snr_db: float, colour: str, seed: list[int]) -> Any:
+    """`audio` plus seeded white or pink noise `snr_db` below the active power of `speech`."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    power = float(np.mean(speech.astype(np.float64) ** 2))
-    noise = rng.standard_normal(audio.size) * np.sqrt(power / 10 ** (snr_db / 10))
+    noise = rng.standard_normal(audio.size)
+    if colour == "pink":  # 1/f power: shape the white spectrum by 1/sqrt(f)
+        spectrum = np.fft.rfft(noise)
+        spectrum[1:] /= np.sqrt(np.arange(1, spectrum.size))
+        spectrum[0] = 0.0
+        noise = np.fft.irfft(spectrum, n=audio.size)
+    noise *= np.sqrt(active_power(speech) / 10 ** (snr_db / 10) / np.mean(noise**2))
     return (audio + noise).astype(np.float32)
 
 

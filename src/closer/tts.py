@@ -64,7 +64,7 @@ def resolve_voice(wanted: str, voices: list[tuple[str, str]]) -> str:
     raise UserError(f"No TTS voice matches {wanted!r}; English voices here: {english}.")
 
 
-_RENDER_ATTEMPTS = 3  # pyttsx3's espeak loop now and then hands back an empty WAV; try again
+_RENDER_ATTEMPTS = 3  # pyttsx3's espeak loop now and then ends with no or an empty WAV; retry
 
 
 def render(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
@@ -97,6 +97,10 @@ def _render_once(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
         # pyttsx3 prints "Audio saved to ..." on stdout; closer's stdout is reserved for output.
         with contextlib.redirect_stdout(io.StringIO()):
             engine.runAndWait()
+        if not path.exists():  # the loop ended before espeak finished: same as empty
+            import numpy as np
+
+            return np.zeros(0, dtype=np.float32), 22_050
         return _read_pcm16(path)
 
 
