@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,10 @@ def run(args: argparse.Namespace) -> int:
     audio = np.concatenate([pad, resample(samples, rate, SAMPLE_RATE_HZ), pad])
     transcriber = load_transcriber(TranscriberSettings(model=args.model))
     transcript = transcriber.transcribe(audio)
-    print(f"\nHeard: {transcript.text.strip()}\n", flush=True)
-
     delivery = measure(audio, transcript)
     verdict = evaluate(transcript, args.round, delivery)
-    print(format_verdict(verdict, transcript, delivery), flush=True)
+    print("\n" + format_verdict("Heard", transcript, verdict, delivery,
+                                color=sys.stdout.isatty()), flush=True)
     interviewer.say(spoken_summary(verdict, demo["spoken"]))
     _LOGGER.info("demo took %.1f s", time.monotonic() - started)
     return 0
