@@ -1,0 +1,79 @@
+"""How a verdict is shown: the `closer score --json` object and the human-readable text.
+
+`result_json` is the one JSON contract for a scored close (the live drill reuses it):
+{"file", "round", "transcript", "checks": {name: {"passed", "evidence", "tip"}}, "delivery",
+"score", "order_ok"}. A file that could not be read becomes {"file", "error"}.
+"""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from typing import Any
+
+from closer.types import CHECKS, Delivery, Round, Transcript, Verdict
+
+_LOGGER = logging.getLogger(__name__)
+
+_LABELS = {"next_step": "next-step question", "trial_close": "trial close",
+           "confident_tone": "confident tone"}
+_GREEN, _RED, _DIM, _BOLD, _RESET = "\033[32m", "\033[31m", "\033[2m", "\033[1m", "\033[0m"
+_WIDTH = 88
+
+
+def result_json(file: str, round: Round, transcript: Transcript, verdict: Verdict,
+                delivery: Delivery | None) -> dict[str, Any]:
+    return {
+        "file": file,
+        "round": round,
+        "transcript": transcript.text,
+        "checks": verdict.checks_json(),
+        "delivery": delivery.to_json() if delivery is not None else None,
+        "score": int(verdict.score),
+        "order_ok": verdict.order_ok,
+    }
+
+
+def error_json(file: str, message: str) -> dict[str, Any]:
+    return {"file": file, "error": message}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def format_delivery(d: Delivery) -> str:
+    return (f"{d.duration_s:.1f} s, {d.words_per_minute:.0f} words/min, "
+            f"{d.filler_count} filler{'s' if d.filler_count != 1 else ''}, "
+            f"longest pause {d.longest_pause_s:.1f} s, "
+            f"rising endings {d.uptalk_count} of {d.statement_count} statements")
+
+
+def format_verdict(file: str, transcript: Transcript, verdict: Verdict,
+                   delivery: Delivery | None, color: bool = False) -> str:
+    """A few lines per file: heading, what was said, each check with evidence and tip."""
+    status = _paint("PASS", _GREEN, color) if verdict.passed else _paint("FAIL", _RED, color)
+    lines = [f"{_paint(file, _BOLD, color)} ({verdict.round} round): {status}, "
+             f"score {verdict.score}/100"]
+    said = transcript.text.strip() or "(nothing was said)"
+    lines += textwrap.wrap(f'"{said}"', _WIDTH, initial_indent="  ", subsequent_indent="   ")
+    for name in CHECKS:
+        check = verdict.checks[name]
+        mark = _paint("pass", _GREEN, color) if check.passed else _paint("fail", _RED, color)
+        lines.append(f"  [{mark}] {_LABELS.get(name, name)}")
+        if check.evidence:
+            lines.append(_paint(f'         heard: "{check.evidence}"', _DIM, color))
+        if check.tip and not check.passed:
+            lines += textwrap.wrap(f"tip: {check.tip}", _WIDTH, initial_indent="         ",
+                                   subsequent_indent="              ")
+    if verdict.order_ok is not None:
+        order = ("next-step question before the trial close" if verdict.order_ok
+                 else "ask the next-step question before the trial close")
+        lines.append(f"  order: {order}")
+    if delivery is not None:
+        lines.append(f"  delivery: {format_delivery(delivery)}")
+    return "\n".join(lines)
+
+
+def format_error(file: str, message: str, color: bool = False) -> str:
+    return f"{_paint(file, _BOLD, color)}: {_paint('error', _RED, color)}: {message}"
