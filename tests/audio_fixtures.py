@@ -28,7 +28,7 @@ from typing import Any
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST_PATH = DATA_DIR / "audio_manifest.json"
 CORPUS_PATH = DATA_DIR / "closes.jsonl"
-_FORMAT_VERSION = "3"  # bump when the rendering code below changes what it writes
+_FORMAT_VERSION = "4"  # bump when the rendering code below changes what it writes
 
 
 @dataclass(frozen=True)

@@ -89,19 +89,33 @@ def _render_once(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
         if settings.voice:
             voices = [(v.id, v.name) for v in engine.getProperty("voices")]
             voice = resolve_voice(settings.voice, voices)
+        # espeak-ng (retrieval mode) applies voice and parameter changes from its own queue, and a
+        # new voice resets the rate: wait for each change to land before the next one.
         engine.setProperty("voice", voice)
+        _espeak_settle()
         engine.setProperty("rate", int(settings.rate_wpm))
         engine.setProperty("volume", max(0.0, min(1.0, settings.volume)))
+        _espeak_settle()
         path = Path(tmp) / "utterance.wav"
         engine.save_to_file(text, str(path))
         # pyttsx3 prints "Audio saved to ..." on stdout; closer's stdout is reserved for output.
         with contextlib.redirect_stdout(io.StringIO()):
             engine.runAndWait()
+            _espeak_settle()  # runAndWait can return before espeak has written the file
         if not path.exists():  # the loop ended before espeak finished: same as empty
             import numpy as np
 
             return np.zeros(0, dtype=np.float32), 22_050
         return _read_pcm16(path)
+
+
+def _espeak_settle() -> None:
+    """Block until espeak-ng has processed queued commands (no-op on other pyttsx3 drivers)."""
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):
+        return
+    _espeak.Synchronize()
 
 
 def _read_pcm16(path: Path) -> tuple[np.ndarray, int]:
