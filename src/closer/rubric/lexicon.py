@@ -1,7 +1,8 @@
 """The rubric's phrase lists, read once from `prompts/phrases.toml` and compiled to regexes.
 
 Every list entry is a regex fragment over normalised text; a list compiles to one alternation
-wrapped in word boundaries.
+wrapped in word boundaries. A name in `[compose]` is a concept built from other lists: its template
+("{verbs} {objects}") has each `{list}` replaced by that list's alternation.
 """
 
 from __future__ import annotations
@@ -26,11 +27,22 @@ def model_lines() -> dict[str, Any]:
     return prompts.load("model_lines")
 
 
+def _alternation(name: str) -> str:
+    return "|".join(f"(?:{e})" for e in phrases()[name])
+
+
+def _body(name: str) -> str:
+    template = phrases().get("compose", {}).get(name)
+    if template is None:
+        return _alternation(name)
+    return re.sub(r"\{(\w+)\}", lambda m: f"(?:{_alternation(m.group(1))})", template)
+
+
 @functools.cache
 def pattern(name: str, anchored: bool = False) -> re.Pattern[str]:
-    """One compiled alternation for the list `name`; `anchored` matches only at the start."""
-    entries = phrases()[name]
-    body = "|".join(f"(?:{e})" for e in entries)
+    """One compiled alternation for the list (or composed concept) `name`; `anchored` matches
+    only at the start."""
+    body = _body(name)
     prefix = "^" if anchored else r"(?<![\w'])"
     return re.compile(rf"{prefix}(?:{body})(?![\w'])")
 

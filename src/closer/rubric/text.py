@@ -21,6 +21,7 @@ _CONNECTORS = frozenset({"and", "but", "so", "also", "then", "or", "okay", "ok",
                          "well", "now", "alright", "perfect"})
 _THANKS_END = frozenset({"you", "much", "today", "time"})
 _WH = frozenset({"what", "when", "where", "who", "whom", "whose", "which", "how", "why"})
+_ASIDE = re.compile(r",\s*if any\s*,", re.IGNORECASE)  # "what reservations, if any, do you have"
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
 
 
@@ -134,6 +135,7 @@ def clauses(text: str) -> list[Clause]:
     out: list[Clause] = []
     sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s and s.strip()]
     for si, sent in enumerate(sentences):
+        sent = _ASIDE.sub(" if any ", sent)
         tokens = _tokens(sent)
         if not tokens:
             continue
@@ -144,7 +146,8 @@ def clauses(text: str) -> list[Clause]:
             raw = " ".join(raw_tokens[tokens[a][1]:tokens[b - 1][1] + 1])
             norm = remove_noise(" ".join(words))
             core = strip_lead_ins(norm)
-            ends_q = b == len(tokens) and sent.rstrip("\"')»” ").endswith("?")
+            ends_q = (b == len(tokens) and sent.rstrip("\"')»” ").endswith("?")
+                      and not lexicon.has("question_tags_not_asking", " ".join(words[-2:])))
             asks, wh = _asks(core, ends_q)
             out.append(Clause(norm, raw, si, asks, wh, core))
     return out

@@ -1,14 +1,19 @@
 """The trial-close check: does the candidate ASK the interviewer to commit to moving them forward,
 or to voice what stands in the way?
 
-A clause passes when it asks and either
-- names a reservation (any reason, concerns, hesitations, anything that would keep you from...)
-  about the candidate or their advancement,
-- asks for the advancement itself as a yes/no question ("can I count on moving to the next step?"),
-- asks the interviewer to judge the candidate ("have I convinced you...", "can you see me being
-  successful here?", or "...a fantastic fit. Do you agree?").
-Reservations about pay, the role's history, the team or the product do not count. In the final
-round a close aimed only at "the next round" does not pass; offer-aimed or round-neutral ones do.
+Decided by composing concept classes (lists in `prompts/phrases.toml`). A clause that asks passes
+when it has
+- a RESERVATION [tc_reservation] whose object is the candidate [tc_candidate] or their advancement
+  ("anything in my background that gives you pause?", "anything between us and an offer?"),
+- ADVANCEMENT of the candidate as a yes/no ask or request: an advancement verb composed with the
+  candidate as object [tc_advance_pair, tc_direction_pair, tc_offer_pair] or a named advancement
+  [tc_advance] ("would you be a yes on me?", "can I count on moving to the next step?"),
+- the interviewer's JUDGEMENT of the candidate [tc_judgement] ("are you convinced I'm the one for
+  this job?"; as a wh-question only [tc_judgement_wh]: "how do I stack up?"),
+- or an agreement tag after a fit statement ("...a fantastic fit. Do you agree?").
+Vetoed when the reservation is about something else [tc_veto: pay, the role's history, the team,
+the product] and no advancement is named. In the final round a close aimed only at another round
+[next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from closer.rubric import lexicon
 from closer.rubric.text import Clause
 
+_ADVANCE = ("tc_advance", "tc_advance_pair", "tc_direction_pair", "tc_offer_pair")
+
 
 @dataclass(frozen=True)
 class TrialClose:
@@ -25,27 +32,33 @@ class TrialClose:
     next_round_only: bool  # aims at another round, not at the offer
 
 
-def _about_candidate(core: str) -> bool:
-    return lexicon.has("candidate_subject", core) or lexicon.has("advancement", core)
+def advancement(core: str) -> bool:
+    return any(lexicon.has(name, core) for name in _ADVANCE)
+
+
+def judges_candidate(core: str) -> bool:
+    """A statement or question judging the candidate ("I'm the right fit")."""
+    return lexicon.has("tc_judgement", core) and lexicon.has("tc_candidate", core)
 
 
 def is_close(clause: Clause, previous: Clause | None) -> bool:
     core = clause.core
     if not clause.asks:
         return False
-    excluded = lexicon.has("trial_close_exclusions", core) and not lexicon.has("advancement", core)
-    if excluded:
+    advance = advancement(core)
+    if lexicon.has("tc_veto", core) and not advance:
         return False
-    if lexicon.has("reservations", core) and _about_candidate(core):
+    candidate = lexicon.has("tc_candidate", core)
+    if lexicon.has("tc_reservation", core) and (candidate or advance):
         return True
-    if lexicon.has("advancement", core) and not clause.wh:
+    if advance and not clause.wh:
         return True
-    if lexicon.has("evaluation", core) and _about_candidate(core):
+    if judges_candidate(core) and not clause.wh:
         return True
-    if lexicon.has("success", core) and _about_candidate(core) and not clause.wh:
+    if (candidate or advance) and clause.wh and lexicon.has("tc_judgement_wh", core):
         return True
     return (previous is not None and lexicon.has("agreement_tags", core)
-            and len(core.split()) <= 8 and lexicon.has("evaluation", previous.core))
+            and len(core.split()) <= 8 and lexicon.has("tc_judgement", previous.core))
 
 
 def _next_round_only(core: str) -> bool:

@@ -49,14 +49,13 @@ def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]
         c = cl[tc.index]
         prev = cl[tc.index - 1] if tc.index else None
         tag_only = prev is not None and not c.text.count(" ") > 7 and not lexicon.has(
-            "candidate_subject", c.core)
+            "tc_candidate", c.core)
         evidence = f"{prev.raw} {c.raw}" if tag_only and prev is not None else c.raw
         return CheckResult(True, evidence), tc.index
     if tc is not None:
         why = tip("trial_close_final", "trial_close", round)
         return CheckResult(False, cl[tc.index].raw, why), None
-    stated = next((c for c in cl if not c.asks and lexicon.has("evaluation", c.core)
-                   and lexicon.has("candidate_subject", c.core)), None)
+    stated = next((c for c in cl if not c.asks and trial_close.judges_candidate(c.core)), None)
     if stated is not None:
         why = tip("trial_close_statement", "trial_close", round)
         return CheckResult(False, stated.raw, why), None
