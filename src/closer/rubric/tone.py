@@ -54,6 +54,14 @@ def _delivery_markers(d: Delivery, text_fillers: int, s: ToneSettings) -> list[s
     return out
 
 
+def _content_words(text: str) -> int:
+    """Words besides sign-offs and fillers ("cheers, that's it" has none)."""
+    norm = normalise(text)
+    for name in ("sign_off", "noise"):
+        norm = lexicon.pattern(name).sub(" ", norm)
+    return len(norm.split())
+
+
 def assess(text: str, delivery: Delivery | None = None,
            settings: ToneSettings | None = None) -> ToneResult:
     s = settings or ToneSettings()
@@ -66,6 +74,6 @@ def assess(text: str, delivery: Delivery | None = None,
     markers.extend(m for m in selfdep if m not in markers)
     if delivery is not None:
         markers.extend(_delivery_markers(delivery, len(fillers), s))
-    near_empty = len(normalise(text).split()) < int(lexicon.phrases()["min_words"])
+    near_empty = _content_words(text) < int(lexicon.phrases()["min_words"])
     confident = not near_empty and not selfdep and len(markers) <= s.max_markers
     return ToneResult(confident, tuple(markers), bool(selfdep), near_empty)

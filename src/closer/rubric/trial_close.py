@@ -46,7 +46,8 @@ def is_close(clause: Clause, previous: Clause | None) -> bool:
     if not clause.asks:
         return False
     advance = advancement(core)
-    if lexicon.has("tc_veto", core) and not advance:
+    if lexicon.has("tc_veto", core) and not advance and not lexicon.has("tc_candidate_strong",
+                                                                         core):
         return False
     candidate = lexicon.has("tc_candidate", core)
     if lexicon.has("tc_reservation", core) and (candidate or advance):
