@@ -272,3 +272,125 @@ def test_objection_tip_is_per_round() -> None:
 def test_agreement_tag_evidence_includes_the_fit_statement() -> None:
     text = "Based on our conversation, I think this is a fantastic fit. Do you agree?"
     assert evaluate(Transcript(text)).checks["trial_close"].evidence == text
+
+
+# Concept compositions and vetoes, in phrasings that are in no corpus file.
+COMPOSED = [
+    ("What does the rest of the hiring process involve?", "first", "next_step", True),
+    ("so what happens from here on your end", "first", "next_step", True),
+    ("Could you tell me how many more rounds there are?", "first", "next_step", True),
+    ("Who else would I be talking to before a decision?", "second", "next_step", True),
+    ("When might I hear something?", "first", "next_step", True),
+    ("please share what the upcoming stages look like", "first", "next_step", True),
+    ("I'd love to hear about the following steps", "first", "next_step", True),
+    ("what should i expect after this interview", "first", "next_step", True),
+    ("is there another interview after this one", "first", "next_step", True),
+    ("When are you hoping to wrap up the search?", "final", "next_step", True),
+    ("What comes after the technical round?", "first", "next_step", True),
+    ("I'm wondering what the timeline looks like on your side.", "first", "next_step", True),
+    ("how soon should i expect some feedback", "first", "next_step", True),
+    ("What does the interview loop look like from here?", "first", "next_step", True),
+    ("What's next for the mobile app?", "first", "next_step", False),
+    ("What are the next steps for the data platform migration?", "first", "next_step", False),
+    ("What would my first few weeks look like once I start?", "first", "next_step", False),
+    ("What's the next step in my career here, realistically?", "first", "next_step", False),
+    ("I'm excited about the next round.", "first", "next_step", False),
+    ("What's the timeline for the new feature launch?", "first", "next_step", False),
+    ("Could you tell me more about the team?", "first", "next_step", False),
+    ("I'd love to hear more about how you run sprints.", "first", "next_step", False),
+    ("When will the team start the new initiative?", "first", "next_step", False),
+    ("What happens after the product goes live?", "first", "next_step", False),
+    ("Is there anything that would stop you from moving me to the next round?",
+     "first", "trial_close", True),
+    ("Would you recommend me for the next stage?", "first", "trial_close", True),
+    ("Do you have any concerns about my fit for the team?", "first", "trial_close", True),
+    ("Is there any part of my experience you're unsure about?", "second", "trial_close", True),
+    ("would you be willing to put me forward", "first", "trial_close", True),
+    ("Are you comfortable offering me the position?", "final", "trial_close", True),
+    ("Is there anything I'm missing that would make you hesitate to hire me?",
+     "final", "trial_close", True),
+    ("Do you think I'm the right person for this role?", "final", "trial_close", True),
+    ("Could you share any concerns you have about my background?", "first", "trial_close", True),
+    ("Is there anything I should address before you decide on me?", "final", "trial_close", True),
+    ("Will you be taking me forward to the next round?", "second", "trial_close", True),
+    ("Will you be taking me forward to the next round?", "final", "trial_close", False),
+    ("Can you see me succeeding in this job?", "final", "trial_close", True),
+    ("Do you have any concerns about the team's budget?", "first", "trial_close", False),
+    ("Is there any reason the last hire left?", "first", "trial_close", False),
+    ("What would make someone successful in this role?", "first", "trial_close", False),
+    ("I think I'd be a great fit here.", "first", "trial_close", False),
+    ("Any reason you can't tell me the salary band?", "first", "trial_close", False),
+    ("Are there any concerns about the roadmap?", "first", "trial_close", False),
+    ("What would make me successful here?", "first", "trial_close", False),
+    ("Could you walk me through the onboarding process?", "first", "next_step", False),
+    ("What are the next steps, and would anything stop you from hiring me?",
+     "final", "trial_close", True),
+    ("I'm rubbish at interviews, but what happens next?", "first", "confident_tone", False),
+    ("Bear with me, what are the next steps?", "first", "confident_tone", False),
+    ("This may sound silly, but what are the next steps?", "first", "confident_tone", False),
+    ("I reckon, erm, that covers it. What are the next steps?", "first", "confident_tone", False),
+    ("I dunno, what happens next, I guess?", "first", "confident_tone", False),
+    ("I'm not really cut out for interviews. What are the next steps?",
+     "first", "confident_tone", False),
+    ("I'm aware I'm not the most experienced person here. Any concerns about me?",
+     "first", "confident_tone", False),
+    ("What are the next steps? Is there anything that would stop you from moving me forward?",
+     "first", "confident_tone", True),
+    ("I'd like to know what the next steps are, and whether you'd like to see me in the "
+     "next round.",
+     "first", "confident_tone", True),
+    ("and what would the next conversation be about", "first", "next_step", True),
+    ("Can you give me an idea of when you'll be making your choice?", "final", "next_step", True),
+    ("where does my application go after today", "first", "next_step", True),
+    ("Is there a further stage after this?", "first", "next_step", True),
+    ("What's the process for next steps?", "first", "next_step", True),
+    ("How do things proceed from here?", "first", "next_step", True),
+    ("I'd be curious how the decision gets made from here.", "final", "next_step", True),
+    ("Would it be possible to know when the panel will decide?", "final", "next_step", True),
+    ("What is the next milestone for the payments team?", "first", "next_step", False),
+    ("What's the next phase of the cloud rollout?", "first", "next_step", False),
+    ("I see this job as the next step for my growth.", "first", "next_step", False),
+    ("What do new hires do in their first month?", "first", "next_step", False),
+    ("How does the team decide what to build next?", "first", "next_step", False),
+    ("Is there any reason you wouldn't want me on your team?", "first", "trial_close", True),
+    ("Do you see anything that might hold my application back?", "first", "trial_close", True),
+    ("Could I ask whether you'd be happy to hire me?", "final", "trial_close", True),
+    ("Is there any hesitation about bringing me on board?", "final", "trial_close", True),
+    ("do you feel im a good match for what you need", "final", "trial_close", True),
+    ("Can I expect to move forward to the final round?", "second", "trial_close", True),
+    ("Would you advocate for me with the hiring committee?", "final", "trial_close", True),
+    ("What gaps do you see in my profile?", "second", "trial_close", True),
+    ("Are there any concerns about the office move?", "first", "trial_close", False),
+    ("Is there any reason the team is growing so fast?", "first", "trial_close", False),
+    ("I'm sure I'm the candidate you need.", "final", "trial_close", False),
+    ("Any hesitations about the new pricing?", "first", "trial_close", False),
+    ("Would you be willing to tell me how success is measured?", "first", "trial_close", False),
+    ("Sorry, I'm terrible at this, but what's next?", "first", "confident_tone", False),
+    ("Um, what happens next?", "first", "confident_tone", True),
+    ("Er, sort of wondering what the timeline is.", "first", "confident_tone", False),
+    ("I'd like to hear what comes next in the process.", "first", "confident_tone", True),
+    ("Thanks!", "first", "confident_tone", False),
+]
+
+
+@pytest.mark.parametrize("text,round,name,expected", COMPOSED)
+def test_concept_composition(text: str, round: str, name: str, expected: bool) -> None:
+    assert check(text, name, round) is expected
+
+
+def test_evidence_is_the_deciding_clause() -> None:
+    text = ("Thanks for today. How do you keep the team connected? What happens after this "
+            "round? And would anything stop you from hiring me?")
+    v = evaluate(Transcript(text), "final")
+    assert v.checks["next_step"].evidence == "What happens after this round?"
+    assert v.checks["trial_close"].evidence == "And would anything stop you from hiring me?"
+
+
+def test_evaluate_is_fast() -> None:
+    import time
+    text = " ".join(t for t, _, _, _ in COMPOSED[:12])
+    evaluate(Transcript(text))
+    start = time.perf_counter()
+    for _ in range(20):
+        evaluate(Transcript(text))
+    assert (time.perf_counter() - start) / 20 < 0.05  # seconds per long close

@@ -1,7 +1,7 @@
 """The next-step check: does the candidate ASK what happens next in the hiring process?
 
 Decided by composing concept classes (lists in `prompts/phrases.toml`):
-    ask  AND  (forward-in-time [ns_forward] + hiring-process [ns_process]  OR  timeline [ns_timeline])
+    ask AND (forward-in-time [ns_forward] + hiring-process [ns_process] OR timeline [ns_timeline])
 and vetoed by what the forward concept is about: a product, project or other non-hiring subject
 [ns_veto] unless a hiring word [ns_hiring] is also there; onboarding, the first days or a career
 step [ns_veto_strong] always. A yes/no ask to be moved forward ("can I count on moving to the next
