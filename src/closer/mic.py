@@ -26,6 +26,7 @@ _LOGGER = logging.getLogger(__name__)
 
 NO_MIC = "No microphone found; try `closer score FILE` or `closer demo`."
 STALL_S = 2.0  # seconds without a block from an open stream -> the device has failed
+FIRST_BLOCK_S = 6.0  # seconds allowed for a fresh stream's first block (slow under load)
 PRIME_S = 5.0  # seconds to wait for a priming stream's first block
 
 
@@ -158,10 +159,12 @@ class SoundDeviceMicrophone:
                               "pick another with --input-device.") from exc
         self._stream = stream
         rechunk = _Rechunker(self.rate_hz)
+        wait_s = FIRST_BLOCK_S
         try:
             while not self._stop.is_set():
                 try:
-                    block = blocks.get(timeout=STALL_S)
+                    block = blocks.get(timeout=wait_s)
+                    wait_s = STALL_S
                 except queue.Empty:
                     if self._stop.is_set():
                         break
