@@ -225,3 +225,18 @@ def test_spoken_close_end_to_end(tmp_path, espeak) -> None:
     assert row["checks"]["next_step"]["passed"] and row["checks"]["trial_close"]["passed"]
     assert proc.returncode == 0, proc.stdout
     assert row["delivery"]["duration_s"] > 3 and 80 < row["delivery"]["words_per_minute"] < 300
+
+
+def test_format_verdict_colours_only_when_asked() -> None:
+    from closer.report import format_error, format_verdict
+    from closer.rubric import evaluate
+    from closer.types import Delivery
+
+    transcript = Transcript(WEAK)
+    verdict = evaluate(transcript, "first")
+    delivery = Delivery(4.0, 3.5, 150.0, 2, 0.8, 1, 2)
+    plain = format_verdict("a.wav", transcript, verdict, delivery, color=False)
+    coloured = format_verdict("a.wav", transcript, verdict, delivery, color=True)
+    assert "\033[" not in plain and "\033[31m" in coloured
+    assert "FAIL" in plain and "2 fillers" in plain and "rising endings 1 of 2" in plain
+    assert "\033[" not in format_error("x.wav", "x.wav is empty.")
