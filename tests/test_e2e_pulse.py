@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.audio_devices
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOSER = ROOT / ".venv" / "bin" / "closer"
-ANSWER = ("Thank you for your time today. What does the next step in the interview process "
+ANSWER = ("Thank you for your time today. What does the next step in the hiring process "
           "look like? And based on what we've talked about today, is there any reason why "
           "you wouldn't feel comfortable passing me on to the next round?")
 
@@ -100,6 +101,11 @@ def _events_until_result(proc: subprocess.Popen[str], on_listening, timeout_s: f
     return events
 
 
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z']+", text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
 def _passed(result: dict, check: str) -> bool:
     checks = result.get("checks") or result.get("verdict", {}).get("checks", {})
     return bool(checks[check]["passed"])
@@ -127,10 +133,11 @@ def test_drill_once_hears_a_spoken_close_and_not_itself(room, tmp_path):
     assert kinds.index("listening") > max(i for i, k in enumerate(kinds) if k == "say"
                                           and i < kinds.index("listening"))
     heard = next(e for e in events if e["event"] == "heard")["transcript"].lower()
-    said = " ".join(e["text"].lower() for e in events if e["event"] == "say")
     assert "next step" in heard and "next round" in heard
     # the interviewer's line went into the same room; none of it may come back as the answer
-    interviewer_words = set(said.split()) - set(ANSWER.lower().split())
-    assert not interviewer_words & set(heard.replace("?", " ").replace(".", " ").split())
+    before = kinds.index("listening")
+    said = " ".join(e["text"] for e in events[:before] if e["event"] == "say")
+    leaked = _trigrams(said) & _trigrams(heard) - _trigrams(ANSWER)
+    assert not leaked, f"the assistant heard itself: {leaked}"
     result = events[-1]
     assert _passed(result, "next_step") and _passed(result, "trial_close")
