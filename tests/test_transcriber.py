@@ -13,6 +13,8 @@ from closer.transcriber import (
     MODELS_DIR,
     GuardSettings,
     SegmentStats,
+    content_frames,
+    encoder_frames,
     keep_segment,
     load_transcriber,
     prompt_guard,
@@ -154,6 +156,29 @@ def test_to_transcript_joins_text_and_words() -> None:
     assert t.text == "Um, what's next? Any concerns?"
     assert [w.text for w in t.words] == ["Um,", "what's", "next?", "Any", "concerns?"]
     assert t.duration_s == 3.0
+
+
+# --- encoder trimming ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (0, 500),  # at least 5 s
+    (150, 500),
+    (201, 600),  # content + 3 s margin, rounded up to whole seconds
+    (900, 1200),
+    (2650, 3000),  # never more than the window
+    (3000, 3000),
+])
+def test_encoder_frames(content: int, expected: int) -> None:
+    assert encoder_frames(content, 3000) == expected
+
+
+def test_content_frames_finds_the_zero_padding() -> None:
+    feats = np.zeros((80, 3000), np.float32)
+    assert content_frames(feats) == 0
+    feats[:, :420] = -0.5
+    feats[3, 700] = 0.25  # one non-zero bin still counts as content
+    assert content_frames(feats) == 701
+    assert content_frames(feats[np.newaxis]) == 701  # batched (1, 80, frames)
 
 
 # --- resolve_model / load errors --------------------------------------------------------------
