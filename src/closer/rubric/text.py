@@ -78,8 +78,12 @@ def _opens_question(words: list[str], i: int) -> bool:
 
 
 def _opens_after_lead_in(words: list[str], i: int) -> bool:
+    """A question, or a first-person request ("and I'd like to know if..."), starts at word i."""
     rest = strip_lead_ins(remove_noise(" ".join(words[i:i + 16])))
-    return lexicon.pattern("question_openers", anchored=True).match(rest) is not None
+    if lexicon.pattern("question_openers", anchored=True).match(rest) is not None:
+        return True
+    request = lexicon.pattern("requests", anchored=True).match(rest)
+    return rest.startswith("i ") and request is not None
 
 
 def strip_lead_ins(text: str) -> str:
@@ -120,7 +124,8 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
 def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
     """(asks, is a wh-question) for a clause core."""
     words = core.split()
-    wh = bool(words) and words[0] in _WH
+    wh = (bool(words) and words[0] in _WH
+          and not lexicon.pattern("misheard_yes_no", anchored=True).match(core))
     if ends_q or wh or _opens_question(words, 0):
         return True, wh
     if lexicon.has("inner_questions", core) or lexicon.has("requests", core):

@@ -69,11 +69,13 @@ def _next_round_only(core: str) -> bool:
 def find(clauses: list[Clause]) -> TrialClose | None:
     """The best trial-close clause; offer-aimed or neutral ones beat next-round-only ones."""
     found: TrialClose | None = None
+    prev: Clause | None = None
     for i, c in enumerate(clauses):
-        prev = clauses[i - 1] if i else None
         if is_close(c, prev):
             tc = TrialClose(i, _next_round_only(c.core))
             if not tc.next_round_only:
                 return tc
             found = found or tc
+        if c.core:  # an agreement tag looks past a lone hedge ("..., maybe, would you agree?")
+            prev = c
     return found

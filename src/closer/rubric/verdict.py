@@ -47,7 +47,7 @@ def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]
     tc = trial_close.find(cl)
     if tc is not None and not (round == "final" and tc.next_round_only):
         c = cl[tc.index]
-        prev = cl[tc.index - 1] if tc.index else None
+        prev = next((x for x in reversed(cl[:tc.index]) if x.core), None)
         tag_only = prev is not None and not c.text.count(" ") > 7 and not lexicon.has(
             "tc_candidate", c.core)
         evidence = f"{prev.raw} {c.raw}" if tag_only and prev is not None else c.raw
