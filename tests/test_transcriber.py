@@ -163,9 +163,9 @@ def test_to_transcript_joins_text_and_words() -> None:
 @pytest.mark.parametrize(("content", "expected"), [
     (0, 500),  # at least 5 s
     (150, 500),
-    (201, 600),  # content + 3 s margin, rounded up to whole seconds
-    (900, 1200),
-    (2650, 3000),  # never more than the window
+    (301, 600),  # content + 2 s margin, rounded up to whole seconds
+    (900, 1100),
+    (2850, 3000),  # never more than the window
     (3000, 3000),
 ])
 def test_encoder_frames(content: int, expected: int) -> None:
