@@ -1,6 +1,6 @@
-"""The trial-close check: asks the interviewer to commit to moving the candidate forward or to say
-what stands in the way; hard negatives (reservations about other things, statements); final round;
-classes: the offer named as a stage, advancement verbs and rounds, agreement tags."""
+"""The trial-close check: asks the interviewer to commit to moving the candidate forward or to
+say what stands in the way; hard negatives (reservations about other things, statements); the final
+round; classes: the offer named as a stage, advancement verbs and rounds, agreement tags."""
 
 from __future__ import annotations
 
@@ -67,6 +67,23 @@ NEG = [
     "Any hesitations about the new pricing?",
     "Would you be willing to tell me how success is measured?",
 ]
+
+FINAL_POS = [
+    "Are you comfortable offering me the position?",
+    "Is there anything I'm missing that would make you hesitate to hire me?",
+    "Do you think I'm the right person for this role?",
+    "Is there anything I should address before you decide on me?",
+    "Can you see me succeeding in this job?",
+    "Is there any hesitation about bringing me on board?",
+    "Would you advocate for me with the hiring committee?",
+    "do you feel im a good match for what you need",
+    "What are the next steps, and would anything stop you from hiring me?",
+]
+
+
+@pytest.mark.parametrize("text", FINAL_POS)
+def test_final_round_offer_or_neutral_passes(text: str) -> None:
+    assert check(text, "final")
 
 
 def test_final_round_needs_the_offer() -> None:
@@ -142,7 +159,8 @@ TAGS = [
     ("I feel like I'm the person you've been searching for, would you say so?", "first", True),
     ("I believe I'm what you need for this team. Do you agree?", "final", True),
     ("I'm what you're after, right?", "final", True),
-    ("I'd like to think I'm the candidate you were hoping to find. Would you agree?", "final", True),
+    ("I'd like to think I'm the candidate you were hoping to find. Would you agree?", "final",
+     True),
     ("I'm hoping you'd see me as a fit for the final, would you?", "second", True),
     ("I think I'd be a strong fit here, do you?", "first", True),
     ("You can picture me in the role, can you?", "first", True),
