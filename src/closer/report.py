@@ -43,10 +43,12 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def format_delivery(d: Delivery) -> str:
-    return (f"{d.duration_s:.1f} s, {d.words_per_minute:.0f} words/min, "
+    text = (f"{d.duration_s:.1f} s, {d.words_per_minute:.0f} words/min, "
             f"{d.filler_count} filler{'s' if d.filler_count != 1 else ''}, "
-            f"longest pause {d.longest_pause_s:.1f} s, "
-            f"rising endings {d.uptalk_count} of {d.statement_count} statements")
+            f"longest pause {d.longest_pause_s:.1f} s")
+    if d.statement_count:
+        text += f", rising endings {d.uptalk_count} of {d.statement_count} statements"
+    return text
 
 
 def format_verdict(file: str, transcript: Transcript, verdict: Verdict,

@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         except (AudioDecodeError, UnreadableText) as exc:
             worst = EXIT_UNREADABLE
             emit(json.dumps(error_json(name, str(exc)), ensure_ascii=False) if args.json
-                 else format_error(name, str(exc), color))
+                 else ("\n" if index else "") + format_error(name, str(exc), color))
             continue
         verdict = evaluate(transcript, args.round, delivery)
         if not verdict.passed and worst == EXIT_PASS:
