@@ -254,3 +254,16 @@ def test_white_noise_gives_empty_transcript(transcriber) -> None:
 @pytest.mark.model
 def test_empty_audio(transcriber) -> None:
     assert transcriber.transcribe(np.zeros(0, np.float32)).text == ""
+
+
+def test_failed_download_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faster_whisper
+
+    class Offline:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise ConnectionError("no route to huggingface.co")
+
+    monkeypatch.setattr(faster_whisper, "WhisperModel", Offline)  # never touch the network
+    with pytest.raises(ModelError, match="could not be downloaded") as info:
+        load_transcriber(TranscriberSettings(model="base.en"))
+    assert "\n" not in str(info.value)
