@@ -267,3 +267,51 @@ def test_failed_download_is_a_model_error(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ModelError, match="could not be downloaded") as info:
         load_transcriber(TranscriberSettings(model="base.en"))
     assert "\n" not in str(info.value)
+
+
+# --- the fallback wiring, with a fake faster-whisper model ----------------------------------
+
+class _FakeWhisper:
+    """Echoes the prompt when given one, says the truth without; records the calls."""
+
+    def __init__(self) -> None:
+        from types import SimpleNamespace
+
+        import tokenizers
+
+        bundled = Path(resolve_model(None))
+        self.hf_tokenizer = tokenizers.Tokenizer.from_file(str(bundled / "tokenizer.json"))
+        self.model = SimpleNamespace(is_multilingual=False)
+        self.prompts: list[object] = []
+
+    def transcribe(self, audio: np.ndarray, **options: object) -> tuple[list[object], None]:
+        from types import SimpleNamespace
+
+        prompt = options["initial_prompt"]
+        self.prompts.append(prompt)
+        text = " Umm, let me think like, hmm..." if prompt else " What's the next step?"
+        words = [SimpleNamespace(word=w, start=i * 0.3, end=i * 0.3 + 0.25, probability=0.9)
+                 for i, w in enumerate(text.split())]
+        return [SimpleNamespace(text=text, start=0.0, end=1.5, avg_logprob=-0.2,
+                                no_speech_prob=0.01, compression_ratio=1.1, words=words)], None
+
+
+def test_prompt_echo_falls_back_to_an_unprompted_pass() -> None:
+    from closer.transcriber import WhisperTranscriber
+
+    fake = _FakeWhisper()
+    t = WhisperTranscriber(fake, TranscriberSettings()).transcribe(np.zeros(32000, np.float32))
+    assert t.text == "What's the next step?"
+    assert len(fake.prompts) == 2 and fake.prompts[1] is None
+    tokens = fake.prompts[0]
+    assert isinstance(tokens, list) and tokens[0] != tokens[-1]  # <|0.00|> ... <|3.00|>
+    assert "let me think" in fake.hf_tokenizer.decode(tokens[1:-1])
+
+
+def test_keep_fillers_off_means_one_unprompted_pass() -> None:
+    from closer.transcriber import WhisperTranscriber
+
+    fake = _FakeWhisper()
+    settings = TranscriberSettings(keep_fillers=False)
+    WhisperTranscriber(fake, settings).transcribe(np.zeros(32000, np.float32))
+    assert fake.prompts == [None]
