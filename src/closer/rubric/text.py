@@ -5,7 +5,10 @@ Transcripts lose capitals and punctuation and run sentences together ("so what a
 steps and is there any reason you wouldnt move me forward"), so a clause is a question when it
 ends in "?", opens like a question (after lead-ins such as "so", "based on what we discussed"),
 contains an inversion ("is there", "do you"), or is a request ("could you walk me through",
-"I'd love to know"). Fillers and hedges are removed before meaning is matched.
+"I'd love to know"). Fillers and hedges are removed before meaning is matched. Recogniser
+near-misses keep a clause a question: a lost auxiliary ("[do] you have any concerns"), "would you"
+heard as "what you" (a yes/no ask, not a wh-question); a first-person request after "and" starts
+a new clause ("..., and I'd like to know if...").
 """
 
 from __future__ import annotations
