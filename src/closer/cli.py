@@ -28,8 +28,10 @@ def _add_model(p: argparse.ArgumentParser) -> None:
 
 
 def _add_tts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--voice", default=None, help="TTS voice id or name substring (default: engine default)")
-    p.add_argument("--rate", type=int, default=160, help="TTS speaking rate in words per minute (default: %(default)s)")
+    p.add_argument("--voice", default=None,
+                   help="TTS voice id or name substring (default: engine default)")
+    p.add_argument("--rate", type=int, default=160,
+                   help="TTS speaking rate in words per minute (default: %(default)s)")
     p.add_argument("--output-device", default=None,
                    help="output device index or name substring (default: system default)")
 
@@ -39,16 +41,19 @@ def _add_drill_common(p: argparse.ArgumentParser) -> None:
     _add_tts(p)
     p.add_argument("--input-device", default=None,
                    help="input device index or name substring (default: system default)")
-    p.add_argument("--seed", type=int, default=None, help="random seed for line choice (default: random)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="random seed for line choice (default: random)")
     p.add_argument("--json", action="store_true", help="JSON Lines events on stdout, nothing else")
-    p.add_argument("--no-save-audio", action="store_true", help="do not keep the recording in history")
+    p.add_argument("--no-save-audio", action="store_true",
+                   help="do not keep the recording in history")
     p.add_argument("--hands-free", action="store_true",
                    help="loop drills with voice commands: again, next, harder, stop")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="closer", description=__doc__.splitlines()[0] if False else
-                                     "Practise asking for the job at the end of an interview, offline.")
+    parser = argparse.ArgumentParser(
+        prog="closer",
+        description="Practise asking for the job at the end of an interview, offline.")
     parser.add_argument("--debug", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -56,19 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_round(p)
     _add_model(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line per FILE")
-    p.add_argument("files", nargs="+", metavar="FILE", help="text (.txt, or - for stdin) or audio file")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="text (.txt, or - for stdin) or audio file")
 
     p = sub.add_parser("demo", help="one complete round with nobody at the mic")
     _add_round(p)
     _add_model(p)
     _add_tts(p)
-    p.add_argument("--out-dir", default=None, help="where WAV files go when there are no speakers "
-                                                  "(default: a folder under the user cache dir)")
+    p.add_argument("--out-dir", default=None,
+                   help="where WAV files go when there are no speakers "
+                        "(default: a folder under the user cache dir)")
 
     p = sub.add_parser("drill", help="a spoken practice conversation at the desk mic")
     _add_round(p)
     _add_drill_common(p)
-    p.add_argument("--once", action="store_true", help="one wrap-up line, one answer, one verdict")
+    p.add_argument("--once", action="store_true",
+                   help="one wrap-up line, one answer, one verdict")
 
     p = sub.add_parser("rehearse", help="timed back-to-back drills across rounds")
     _add_drill_common(p)
@@ -84,15 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="PNG path (default: in the user data dir)")
     p = sub.add_parser("replay", help="play back a saved attempt and show its verdict")
     p.add_argument("id", type=int, help="attempt id from `closer history`")
-    p.add_argument("--output-device", default=None, help="output device index or name substring")
+    p.add_argument("--output-device", default=None,
+                   help="output device index or name substring")
     p = sub.add_parser("export", help="export all attempts")
-    p.add_argument("--format", choices=("csv", "json"), default="csv", help="(default: %(default)s)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv",
+                   help="(default: %(default)s)")
     p.add_argument("--out", default="-", help="file path or - for stdout (default: %(default)s)")
 
     sub.add_parser("devices", help="list audio inputs and outputs")
     p = sub.add_parser("mic-check", help="show the mic level for a few seconds and judge it")
-    p.add_argument("--input-device", default=None, help="input device index or name substring")
-    p.add_argument("--seconds", type=float, default=5.0, help="how long to listen (default: %(default)s)")
+    p.add_argument("--input-device", default=None,
+                   help="input device index or name substring")
+    p.add_argument("--seconds", type=float, default=5.0,
+                   help="how long to listen (default: %(default)s)")
     return parser
 
 

@@ -1,7 +1,10 @@
-"""Content as data: interviewer lines, objections, model lines and phrase lists live in `prompts/*.toml`.
+"""Content as data: interviewer lines, objections, model lines and phrase lists.
 
-Decision: the prompts folder sits at the repository root (the project is installed editable by
-`make`), and `CLOSER_PROMPTS_DIR` points elsewhere for custom content. Files are read once per process.
+They live in `prompts/*.toml`.
+
+Decision: the prompts folder sits at the repository root (the project is installed
+editable by `make`), and `CLOSER_PROMPTS_DIR` points elsewhere for custom content.
+Files are read once per process.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ def load(name: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise UserError(f"The prompt file {path} is missing; restore it from the repository.") from None
+        raise UserError(
+            f"The prompt file {path} is missing; restore it from the repository.") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"The prompt file {path} is not valid TOML ({exc}).") from None

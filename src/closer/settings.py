@@ -1,4 +1,7 @@
-"""Frozen settings with a unit on every field. The CLI builds them; core code never sees argparse."""
+"""Frozen settings with a unit on every field.
+
+The CLI builds them; core code never sees argparse.
+"""
 
 from __future__ import annotations
 

@@ -35,7 +35,10 @@ class Transcript:
 
 @dataclass(frozen=True)
 class Delivery:
-    """How it was said, measured from audio. All fields are plain numbers so the rubric stays pure."""
+    """How it was said, measured from audio.
+
+    All fields are plain numbers so the rubric stays pure.
+    """
 
     duration_s: float
     speech_s: float
