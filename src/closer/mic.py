@@ -151,7 +151,8 @@ class SoundDeviceMicrophone:
 
         try:
             stream = sd.InputStream(device=self.device, channels=1, samplerate=self.rate_hz,
-                                    dtype="float32", blocksize=self.rate_hz * CHUNK_SAMPLES
+                                    dtype="float32", latency="low",
+                                    blocksize=self.rate_hz * CHUNK_SAMPLES
                                     // SAMPLE_RATE_HZ, callback=callback)
             stream.start()
         except Exception as exc:  # PortAudioError: busy, unplugged, refused settings
