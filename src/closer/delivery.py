@@ -8,7 +8,8 @@ Definitions (seconds, words per minute):
 - longest_pause_s: the largest gap between one word's end and the next word's start.
 - uptalk_count / statement_count: statements are sentences not ending in "?" (the last run of
   words counts even without punctuation); uptalk is a pitch rise at a statement's end
-  (`count_uptalk`, pure, over a praat-parselmouth pitch track).
+  (`count_uptalk`, pure, over the numpy YIN pitch track of `closer.pitch`; praat-parselmouth is
+  its reference in tests only, and importing it cost ~63 MB of resident memory).
 """
 
 from __future__ import annotations
@@ -97,14 +98,13 @@ def count_uptalk(times: Sequence[float], f0_hz: Sequence[float], statement_ends:
 
 def pitch_track(audio: np.ndarray, settings: UptalkSettings = UptalkSettings(),
                 rate: int = SAMPLE_RATE_HZ) -> tuple[list[float], list[float]]:
-    """(times in s, f0 in Hz, 0 when unvoiced) from praat-parselmouth; the thin adapter."""
-    import numpy as np
-    import parselmouth
+    """(times in s, f0 in Hz, 0 when unvoiced) from `closer.pitch.track`; the thin adapter."""
+    from closer import pitch
 
-    sound = parselmouth.Sound(np.asarray(audio, dtype=np.float64), sampling_frequency=rate)
-    pitch = sound.to_pitch(time_step=settings.pitch_step_s, pitch_floor=settings.pitch_floor_hz,
-                           pitch_ceiling=settings.pitch_ceiling_hz)
-    return list(pitch.xs()), list(pitch.selected_array["frequency"])
+    times, f0 = pitch.track(audio, rate, pitch.PitchSettings(
+        floor_hz=settings.pitch_floor_hz, ceiling_hz=settings.pitch_ceiling_hz,
+        hop_s=settings.pitch_step_s))
+    return times.tolist(), f0.tolist()
 
 
 def measure(audio: np.ndarray | None, transcript: Transcript,
