@@ -6,11 +6,12 @@ Method (de Cheveigné & Kawahara's YIN, vectorised over frames):
 - The pitch period is the first dip of the CMNDF below `dip_threshold` (the first dip, not the
   deepest, avoids octave-down errors; the deepest when there is none), refined by parabolic
   interpolation.
-- A frame is voiced when the CMNDF at that period is below `voicing_threshold` and its RMS is at
-  least `silence_ratio` of the loudest frame's RMS.
-- Octave jumps: a voiced frame about an octave away from the median of its
-  voiced neighbours is moved to that neighbourhood; voiced runs shorter than `min_run_frames` are
-  dropped as blips.
+- Voicing with hysteresis (as Praat's path finder bridges weak frames): a frame is voiced when the
+  CMNDF at its period is below `weak_threshold` and its run of such frames holds at least one frame
+  below `voicing_threshold`; frames quieter than `silence_ratio` of the loudest are unvoiced.
+- Jumps: a voiced frame more than `jump_octaves` from the median of its voiced neighbours is
+  re-picked at the deepest CMNDF lag near that median (unvoiced if none is periodic enough);
+  voiced runs shorter than `min_run_frames` are dropped as blips.
 Checked against praat-parselmouth in tests/test_pitch.py (tones, chirps, espeak-ng speech).
 """
 
@@ -37,9 +38,19 @@ class PitchSettings:
     hop_s: float = 0.01  # time step between frames (seconds)
     dip_threshold: float = 0.2  # period = first CMNDF dip below this (0..1), else the deepest
     voicing_threshold: float = 0.45  # CMNDF at the period (0..1) below which a frame is voiced
+    weak_threshold: float = 0.6  # CMNDF (0..1) still voiced when next to voiced frames
     silence_ratio: float = 0.05  # frame RMS / loudest frame RMS below this = silent (unvoiced)
-    smooth_frames: int = 7  # half-width of the neighbourhood for octave-jump correction (frames)
+    smooth_frames: int = 7  # half-width of the neighbourhood for jump correction (frames)
+    jump_octaves: float = 0.4  # further than this from the neighbourhood median = a jump (octaves)
     min_run_frames: int = 3  # shorter voiced runs are dropped as blips (frames)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    rate: int  # samples per second
+    window: int  # samples
+    tau_min: int  # shortest lag looked at (samples)
+    tau_max: int  # longest lag looked at (samples)
 
 
 def track(audio: np.ndarray, rate: int, settings: PitchSettings = PitchSettings(),
@@ -48,27 +59,30 @@ def track(audio: np.ndarray, rate: int, settings: PitchSettings = PitchSettings(
     import numpy as np
 
     x = np.asarray(audio, dtype=np.float64).reshape(-1)
-    window = max(round(settings.window_s * rate), 2)
+    geo = _Geometry(rate=rate, window=max(round(settings.window_s * rate), 2),
+                    tau_min=max(int(rate / settings.ceiling_hz), 2),
+                    tau_max=int(np.ceil(rate / settings.floor_hz)) + 1)
     hop = max(round(settings.hop_s * rate), 1)
-    tau_min = max(int(rate / settings.ceiling_hz), 2)
-    tau_max = int(np.ceil(rate / settings.floor_hz)) + 1
-    if len(x) < window + tau_min + 2:
+    if len(x) < geo.window + geo.tau_min + 2:
         return np.zeros(0), np.zeros(0)
-    n_frames = (len(x) - window) // hop + 1  # frames run to the end, as Praat's do
-    x = np.concatenate([x - x.mean(), np.zeros(tau_max + 1)])  # lags past the end see silence
+    n_frames = (len(x) - geo.window) // hop + 1  # frames run to the end, as Praat's do
+    x = np.concatenate([x - x.mean(), np.zeros(geo.tau_max + 1)])  # lags past the end: silence
     starts = np.arange(n_frames) * hop
-    times = (starts + window / 2) / rate
+    times = (starts + geo.window / 2) / rate
     period = np.zeros(n_frames)
     depth = np.ones(n_frames)
     for lo in range(0, n_frames, _BLOCK_FRAMES):
         sl = slice(lo, lo + _BLOCK_FRAMES)
-        period[sl], depth[sl] = _yin_block(x, starts[sl], window, tau_min, tau_max, settings)
-    rms = _frame_rms(x, starts, window)
-    voiced = (depth < settings.voicing_threshold) & (rms >= settings.silence_ratio * rms.max())
-    f0 = np.where(voiced, rate / np.maximum(period, 1.0), 0.0)
-    f0 = _fix_octaves(f0, settings)
-    f0 = _drop_short_runs(f0, settings.min_run_frames)
-    return times, f0
+        period[sl], depth[sl] = _first_dip(_cmndf(x, starts[sl], geo), geo, settings)
+    rms = _frame_rms(x, starts, geo.window)
+    f0 = rate / np.maximum(period, 1.0)
+    loud = rms >= settings.silence_ratio * rms.max()
+    in_range = (f0 >= settings.floor_hz) & (f0 <= settings.ceiling_hz)
+    voiced = _hysteresis(depth < settings.voicing_threshold,
+                         (depth < settings.weak_threshold) & loud & in_range)
+    f0 = np.where(voiced, f0, 0.0)
+    f0 = _fix_jumps(f0, x, starts, geo, settings)
+    return times, _drop_short_runs(f0, settings.min_run_frames)
 
 
 def _frame_rms(x: np.ndarray, starts: np.ndarray, window: int) -> np.ndarray:
@@ -78,63 +92,87 @@ def _frame_rms(x: np.ndarray, starts: np.ndarray, window: int) -> np.ndarray:
     return np.sqrt(np.maximum(energy[starts + window] - energy[starts], 0.0) / window)
 
 
-def _yin_block(x: np.ndarray, starts: np.ndarray, window: int, tau_min: int, tau_max: int,
-               settings: PitchSettings) -> tuple[np.ndarray, np.ndarray]:
-    """(period in samples, CMNDF value there) for frames starting at `starts`."""
+def _cmndf(x: np.ndarray, starts: np.ndarray, geo: _Geometry) -> np.ndarray:
+    """YIN's cumulative-mean-normalised difference, frames x lags 0..tau_max."""
     import numpy as np
 
-    span = window + tau_max + 1
+    span = geo.window + geo.tau_max + 1
     frames = x[starts[:, None] + np.arange(span)[None, :]]
     n_fft = 1 << int(np.ceil(np.log2(span)))
-    head = np.fft.rfft(frames[:, :window], n_fft)
+    head = np.fft.rfft(frames[:, :geo.window], n_fft)
     whole = np.fft.rfft(frames, n_fft)
-    corr = np.fft.irfft(np.conj(head) * whole, n_fft)[:, :tau_max + 1]  # r(tau), tau = 0..tau_max
+    corr = np.fft.irfft(np.conj(head) * whole, n_fft)[:, :geo.tau_max + 1]  # r(tau)
     sq = np.concatenate([np.zeros((len(frames), 1)), np.cumsum(frames * frames, axis=1)], axis=1)
-    lags = np.arange(tau_max + 1)
-    e_tau = sq[:, lags + window] - sq[:, lags]  # energy of the lagged window
+    lags = np.arange(geo.tau_max + 1)
+    e_tau = sq[:, lags + geo.window] - sq[:, lags]  # energy of the lagged window
     diff = np.maximum(e_tau[:, :1] + e_tau - 2.0 * corr, 0.0)
-    running = np.cumsum(diff[:, 1:], axis=1)
-    cmndf = np.ones_like(diff)
-    cmndf[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(running, 1e-12)
-    cmndf[:, 0] = 1.0
+    out = np.ones_like(diff)
+    out[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(np.cumsum(diff[:, 1:], axis=1), 1e-12)
+    return out
 
-    search = cmndf[:, tau_min:tau_max]  # lags tau_min .. tau_max-1; tau_max is the right neighbour
-    left = cmndf[:, tau_min - 1:tau_max - 1]
-    right = cmndf[:, tau_min + 1:tau_max + 1]
-    dip = (search < settings.dip_threshold) & (search <= left) & (search <= right)
-    first = np.where(dip.any(axis=1), dip.argmax(axis=1), search.argmin(axis=1))
-    rows = np.arange(len(frames))
-    tau = first + tau_min
-    value = cmndf[rows, tau]
-    # parabolic interpolation around the chosen lag
-    a, b, c = cmndf[rows, tau - 1], value, cmndf[rows, tau + 1]
+
+def _refine(cmndf: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(period by parabolic interpolation around integer lags `tau`, CMNDF at `tau`)."""
+    import numpy as np
+
+    rows = np.arange(len(cmndf))
+    a, b, c = cmndf[rows, tau - 1], cmndf[rows, tau], cmndf[rows, tau + 1]
     denom = a - 2.0 * b + c
-    shift = np.where(np.abs(denom) > 1e-12, 0.5 * (a - c) / np.where(denom == 0, 1.0, denom), 0.0)
-    period = tau + np.clip(shift, -1.0, 1.0)
-    return period, value
+    safe = np.where(np.abs(denom) > 1e-12, denom, 1.0)
+    shift = np.where(np.abs(denom) > 1e-12, 0.5 * (a - c) / safe, 0.0)
+    return tau + np.clip(shift, -1.0, 1.0), b
 
 
-def _fix_octaves(f0: np.ndarray, settings: PitchSettings) -> np.ndarray:
-    """Move voiced frames that sit an octave away from their voiced neighbourhood's median."""
+def _first_dip(cmndf: np.ndarray, geo: _Geometry,
+               settings: PitchSettings) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
+    lo, hi = geo.tau_min, geo.tau_max
+    search = cmndf[:, lo:hi]  # lags tau_min .. tau_max-1; tau_max is only a right neighbour
+    dip = ((search < settings.dip_threshold) & (search <= cmndf[:, lo - 1:hi - 1])
+           & (search <= cmndf[:, lo + 1:hi + 1]))
+    first = np.where(dip.any(axis=1), dip.argmax(axis=1), search.argmin(axis=1))
+    return _refine(cmndf, first + lo)
+
+
+def _hysteresis(strong: np.ndarray, weak: np.ndarray) -> np.ndarray:
+    """`weak` frames whose run of consecutive weak frames holds a `strong & weak` frame."""
+    import numpy as np
+
+    run_id = np.cumsum(np.concatenate([[True], weak[1:] != weak[:-1]]))
+    has_strong = np.bincount(run_id, weights=(strong & weak).astype(float)) > 0
+    return weak & has_strong[run_id]
+
+
+def _fix_jumps(f0: np.ndarray, x: np.ndarray, starts: np.ndarray, geo: _Geometry,
+               settings: PitchSettings) -> np.ndarray:
+    """Re-pick voiced frames far from their voiced neighbourhood's median near that median."""
     import numpy as np
 
     k = settings.smooth_frames
     if k <= 0 or not (f0 > 0).any():
         return f0
     logf = np.where(f0 > 0, np.log2(np.where(f0 > 0, f0, 1.0)), np.nan)
-    padded = np.pad(logf, k, constant_values=np.nan)
-    neigh = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1)
+    neigh = np.lib.stride_tricks.sliding_window_view(np.pad(logf, k, constant_values=np.nan),
+                                                     2 * k + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-unvoiced neighbourhoods
         local = np.nanmedian(neigh, axis=1)
-    out = logf.copy()
-    for octaves in (1.0, -1.0):
-        off = logf - local
-        jumped = np.abs(off - octaves) < 0.3  # about a tritone of slack around the octave
-        out = np.where(jumped, logf - octaves, out)
-    lo, hi = np.log2(settings.floor_hz), np.log2(settings.ceiling_hz)
-    out = np.where((out >= lo) & (out <= hi), out, logf)
-    return np.where(np.isnan(out), 0.0, 2.0 ** np.nan_to_num(out))
+    bad = np.flatnonzero(np.abs(logf - local) > settings.jump_octaves)  # NaN compares False
+    if bad.size == 0:
+        return f0
+    cmndf = _cmndf(x, starts[bad], geo)
+    lags = np.arange(cmndf.shape[1])
+    expected = geo.rate / 2.0 ** local[bad]
+    near = np.abs(np.log2(lags[None, 1:] / expected[:, None])) <= settings.jump_octaves / 2
+    near &= (lags[None, 1:] >= geo.tau_min) & (lags[None, 1:] < geo.tau_max)
+    masked = np.where(near, cmndf[:, 1:], np.inf)
+    tau = masked.argmin(axis=1) + 1
+    ok = np.isfinite(masked.min(axis=1))
+    period, value = _refine(cmndf, np.where(ok, tau, geo.tau_min))
+    out = f0.copy()
+    out[bad] = np.where(ok & (value < settings.weak_threshold), geo.rate / period, 0.0)
+    return out
 
 
 def _drop_short_runs(f0: np.ndarray, min_run: int) -> np.ndarray:
@@ -142,9 +180,8 @@ def _drop_short_runs(f0: np.ndarray, min_run: int) -> np.ndarray:
 
     voiced = (f0 > 0).astype(np.int8)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], voiced, [0]])))
-    starts, ends = edges[::2], edges[1::2]
     out = f0.copy()
-    for s, e in zip(starts, ends, strict=True):
+    for s, e in zip(edges[::2], edges[1::2], strict=True):
         if e - s < min_run:
             out[s:e] = 0.0
     return out
