@@ -98,17 +98,34 @@ def _cmndf(x: np.ndarray, starts: np.ndarray, geo: _Geometry) -> np.ndarray:
 
     span = geo.window + geo.tau_max + 1
     frames = x[starts[:, None] + np.arange(span)[None, :]]
-    n_fft = 1 << int(np.ceil(np.log2(span)))
+    n_fft = _fast_size(span)
     head = np.fft.rfft(frames[:, :geo.window], n_fft)
     whole = np.fft.rfft(frames, n_fft)
     corr = np.fft.irfft(np.conj(head) * whole, n_fft)[:, :geo.tau_max + 1]  # r(tau)
-    sq = np.concatenate([np.zeros((len(frames), 1)), np.cumsum(frames * frames, axis=1)], axis=1)
-    lags = np.arange(geo.tau_max + 1)
-    e_tau = sq[:, lags + geo.window] - sq[:, lags]  # energy of the lagged window
+    energy = np.concatenate([[0.0], np.cumsum(x * x)])
+    at = starts[:, None] + np.arange(geo.tau_max + 1)[None, :]
+    e_tau = energy[at + geo.window] - energy[at]  # energy of the window lagged by tau
     diff = np.maximum(e_tau[:, :1] + e_tau - 2.0 * corr, 0.0)
+    lags = np.arange(geo.tau_max + 1)
     out = np.ones_like(diff)
     out[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(np.cumsum(diff[:, 1:], axis=1), 1e-12)
     return out
+
+
+def _fast_size(n: int) -> int:
+    """The smallest 2^a 3^b 5^c >= n (sizes pocketfft transforms fastest)."""
+    best = 1 << (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            size = p35
+            while size < n:
+                size *= 2
+            best = min(best, size)
+            p35 *= 3
+        p5 *= 5
+    return best
 
 
 def _refine(cmndf: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
