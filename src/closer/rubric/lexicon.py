@@ -1,4 +1,7 @@
-"""The rubric's phrase lists, read once from `prompts/phrases.toml` and compiled to regexes.
+"""The rubric's phrase lists, read once from `prompts/phrases*.toml` and compiled to regexes.
+
+The lists are spread over several prompt files by check (`_FILES`); they merge into one namespace
+and a name may be defined in one file only (tables such as `[compose]` merge key by key).
 
 Every list entry is a regex fragment over normalised text; a list compiles to one alternation
 wrapped in word boundaries. A name in `[compose]` is a concept built from other lists: its template
@@ -13,13 +16,30 @@ import re
 from typing import Any
 
 from closer import prompts
+from closer.errors import UserError
 
 _LOGGER = logging.getLogger(__name__)
 
 
+_FILES = ("phrases", "phrases_next_step", "phrases_trial_close", "phrases_tone",
+          "phrases_objection")
+
+
 @functools.cache
 def phrases() -> dict[str, Any]:
-    return prompts.load("phrases")
+    merged: dict[str, Any] = {}
+    for name in _FILES:
+        for key, value in prompts.load(name).items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                clash = merged[key].keys() & value.keys()
+                if clash:
+                    raise UserError(f"prompts/{name}.toml redefines {key}.{sorted(clash)}")
+                merged[key] = {**merged[key], **value}
+            elif key in merged:
+                raise UserError(f"prompts/{name}.toml redefines {key}")
+            else:
+                merged[key] = value
+    return merged
 
 
 @functools.cache

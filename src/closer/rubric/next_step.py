@@ -5,13 +5,18 @@ Decided by composing concept classes (lists in `prompts/phrases.toml`):
 and vetoed by what the forward concept is about: a product, project or other non-hiring subject
 [ns_veto] unless a hiring word [ns_hiring] is also there; onboarding, the first days or a career
 step [ns_veto_strong] always. A yes/no ask to be moved forward ("can I count on moving to the next
-step?") is a trial close, not a question about the process.
+step?") is a trial close, not a question about the process. A short follow-up ask ("when's
+that?") counts when the clause before named a stage [ns_followup].
+`vetoes`/`vetoed` expose the vetoes to callers (a layer adding positives must respect them).
 """
 
 from __future__ import annotations
 
 from closer.rubric import lexicon, trial_close
 from closer.rubric.text import Clause
+
+# Vetoes that hold whatever else the clause says; ns_veto yields to a hiring word [ns_hiring].
+STRONG_VETOES = ("ns_veto_strong", "ns_veto_step_for", "ns_veto_next_for", "ns_veto_decision_on")
 
 
 def about_process(core: str) -> bool:
@@ -21,16 +26,35 @@ def about_process(core: str) -> bool:
     return lexicon.has("ns_forward", core) and lexicon.has("ns_process", core)
 
 
-def vetoed(core: str) -> bool:
-    if lexicon.has("ns_veto_strong", core):
-        return True
-    return lexicon.has("ns_veto", core) and not lexicon.has("ns_hiring", core)
+def vetoes(clause: Clause | str) -> tuple[str, ...]:
+    """Names of the veto concepts that fire on the clause (or its core text): the forward concept
+    is about something other than the hiring. Empty when nothing vetoes it."""
+    core = clause if isinstance(clause, str) else clause.core
+    fired = [name for name in STRONG_VETOES if lexicon.has(name, core)]
+    if lexicon.has("ns_veto", core) and not lexicon.has("ns_hiring", core):
+        fired.append("ns_veto")
+    return tuple(fired)
 
 
-def is_next_step(clause: Clause) -> bool:
+def vetoed(clause: Clause | str) -> bool:
+    """Does any veto fire? A caller may add next-step positives only where this is False."""
+    return bool(vetoes(clause))
+
+
+def names_stage(core: str) -> bool:
+    """Does the text name a stage of the hiring, even in a trial close ("...the final round")?"""
+    return about_process(core) or lexicon.has("next_round_words", core)
+
+
+def is_next_step(clause: Clause, previous: Clause | None = None) -> bool:
+    """An ask about the process; or a short follow-up ask ("when's that?") about a stage the
+    previous clause named."""
     core = clause.core
-    if not clause.asks or not about_process(core) or vetoed(core):
+    if not clause.asks or vetoed(core):
         return False
+    if not about_process(core):
+        return (previous is not None and names_stage(previous.core)
+                and lexicon.pattern("ns_followup", anchored=True).match(core) is not None)
     return not trial_close.is_close(clause, None)
 
 
@@ -42,6 +66,8 @@ def mentions_next_step(clause: Clause) -> bool:
 def find(clauses: list[Clause]) -> int | None:
     """Index of the first next-step clause, or None."""
     for i, c in enumerate(clauses):
-        if is_next_step(c):
+        recent = reversed(clauses[max(0, i - 2):i])
+        prev = next((p for p in recent if len(p.core.split()) > 2), None)
+        if is_next_step(c, prev):
             return i
     return None

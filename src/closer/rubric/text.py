@@ -5,7 +5,8 @@ Transcripts lose capitals and punctuation and run sentences together ("so what a
 steps and is there any reason you wouldnt move me forward"), so a clause is a question when it
 ends in "?", opens like a question (after lead-ins such as "so", "based on what we discussed"),
 contains an inversion ("is there", "do you"), or is a request ("could you walk me through",
-"I'd love to know"). Fillers and hedges are removed before meaning is matched. Recogniser
+"I'd love to know"). A wh-phrase inside a statement ("I'll wait to hear about what's next") does
+not ask. Fillers and hedges are removed before meaning is matched. Recogniser
 near-misses keep a clause a question: a lost auxiliary ("[do] you have any concerns"), "would you"
 heard as "what you" (a yes/no ask, not a wh-question); a first-person request after "and" starts
 a new clause ("..., and I'd like to know if...").
@@ -63,9 +64,16 @@ def word_count(text: str) -> int:
 def _tokens(raw_sentence: str) -> list[tuple[str, int, bool]]:
     """(normalised word, index of raw token, raw token ended with a comma) for each word."""
     out: list[tuple[str, int, bool]] = []
-    for i, tok in enumerate(raw_sentence.split()):
+    before = lexicon.phrases().get("contractions_before", {})
+    raw = raw_sentence.split()
+    for i, tok in enumerate(raw):
         comma = tok.rstrip("\"')»”").endswith((",", ":", "—", "-"))
-        for w in normalise(tok).split():
+        words = normalise(tok).split()
+        if len(words) == 1 and words[0] in before and i + 1 < len(raw) and not comma:
+            expanded, next_words = before[words[0]]
+            if re.fullmatch(next_words, " ".join(normalise(raw[i + 1]).split()[:1])):
+                words = expanded.split()
+        for w in words:
             out.append((w, i, comma))
     return out
 
@@ -135,7 +143,14 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
         req = lexicon.find("requests", core)
         after = core[req.end():].split() if req else []
         return True, bool(after) and any(w in _WH for w in after[:4])
+    if lexicon.has("embedded_wh", core) and not is_statement(core):
+        return True, True
     return False, False
+
+
+def is_statement(core: str) -> bool:
+    """Does the clause open like a statement ("i will wait to hear...", "looking forward to...")?"""
+    return lexicon.pattern("statement_frames", anchored=True).match(core) is not None
 
 
 def clauses(text: str) -> list[Clause]:
