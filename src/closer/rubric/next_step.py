@@ -43,7 +43,7 @@ def vetoed(clause: Clause | str) -> bool:
 
 def names_stage(core: str) -> bool:
     """Does the text name a stage of the hiring, even in a trial close ("...the final round")?"""
-    return about_process(core) or lexicon.has("next_round_words", core)
+    return any(lexicon.has(name, core) for name in ("ns_process", "next_round_words"))
 
 
 def is_next_step(clause: Clause, previous: Clause | None = None) -> bool:

@@ -14,6 +14,7 @@ when it has
 Vetoed when the reservation is about something else [tc_veto: pay, the role's history, the team,
 the product] and no advancement is named. In the final round a close aimed only at another round
 [next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
+`vetoes`/`vetoed` expose both vetoes to callers (a layer adding positives must respect them).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from closer.rubric import lexicon
 from closer.rubric.text import Clause
+from closer.types import Round
 
 _ADVANCE = ("tc_advance", "tc_advance_pair", "tc_direction_pair", "tc_offer_pair")
 
@@ -41,13 +43,32 @@ def judges_candidate(core: str) -> bool:
     return lexicon.has("tc_judgement", core) and lexicon.has("tc_candidate", core)
 
 
+def vetoes(clause: Clause | str, round: Round = "first") -> tuple[str, ...]:
+    """Names of the vetoes that fire on the clause (or its core text): "tc_veto" when a reservation
+    is about something other than the candidate (pay, the team, the product) and neither an
+    advancement nor the candidate is named; "final_round_next_round" when, in the final round, it
+    aims at another round and not at the offer. Empty when nothing vetoes it."""
+    core = clause if isinstance(clause, str) else clause.core
+    fired: list[str] = []
+    if (lexicon.has("tc_veto", core) and not advancement(core)
+            and not lexicon.has("tc_candidate_strong", core)):
+        fired.append("tc_veto")
+    if round == "final" and _next_round_only(core):
+        fired.append("final_round_next_round")
+    return tuple(fired)
+
+
+def vetoed(clause: Clause | str, round: Round = "first") -> bool:
+    """Does any veto fire? A caller may add trial-close positives only where this is False."""
+    return bool(vetoes(clause, round))
+
+
 def is_close(clause: Clause, previous: Clause | None) -> bool:
     core = clause.core
     if not clause.asks:
         return False
     advance = advancement(core)
-    if lexicon.has("tc_veto", core) and not advance and not lexicon.has("tc_candidate_strong",
-                                                                         core):
+    if "tc_veto" in vetoes(core):
         return False
     candidate = lexicon.has("tc_candidate", core)
     if lexicon.has("tc_reservation", core) and (candidate or advance):
