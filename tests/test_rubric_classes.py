@@ -25,7 +25,23 @@ NS_STATEMENTS_NOT_ASKS = [  # a statement naming what's next is not an ask
     "really looking forward to what happens next",
     "I can't wait to see what's next for me here.",
     "I'm keen to see what the next step is.",
+    # an imperative or wh-phrase inside a statement with its own subject
+    "I'm sure you'll let me know the next steps.",
+    "I'll wait for the recruiter to tell me the timeline.",
+    "Thanks, I know HR will tell me when you decide.",
+    "The recruiter already explained what happens next.",
 ]
+NS_IMPERATIVES_ASK = [  # ...but at the start of a clause, or after "please", they ask
+    "let me know the next steps", "ok great let me know what the timeline looks like",
+    "and um yeah tell me what happens after this", "cool whats next",
+    "thanks so much for today whats next", "if you could let me know the timeline that'd be great",
+    "I'd really appreciate it if you could tell me the timeline.",
+]
+
+
+@pytest.mark.parametrize("text", NS_IMPERATIVES_ASK)
+def test_imperatives_and_bare_wh_ask(text: str) -> None:
+    assert passed(text, "next_step")
 NS_ASKS = {  # class -> fresh asks
     "take it from here": ["So how do we move it forward from here?",
                           "where do you take things from here"],

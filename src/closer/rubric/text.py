@@ -5,11 +5,12 @@ Transcripts lose capitals and punctuation and run sentences together ("so what a
 steps and is there any reason you wouldnt move me forward"), so a clause is a question when it
 ends in "?", opens like a question (after lead-ins such as "so", "based on what we discussed"),
 contains an inversion ("is there", "do you"), or is a request ("could you walk me through",
-"I'd love to know"). A wh-phrase inside a statement ("I'll wait to hear about what's next") does
-not ask. Fillers and hedges are removed before meaning is matched. Recogniser
-near-misses keep a clause a question: a lost auxiliary ("[do] you have any concerns"), "would you"
-heard as "what you" (a yes/no ask, not a wh-question); a first-person request after "and" starts
-a new clause ("..., and I'd like to know if...").
+"I'd love to know"); an imperative ("let me know", "tell me") only at the start of a clause or
+after "please". A wh-phrase inside a statement ("I'll wait to hear about what's next", "the
+recruiter explained what happens next") does not ask. Fillers and hedges are removed before
+meaning is matched. Recogniser near-misses keep a clause a question: a lost auxiliary ("[do] you
+have any concerns"), "would you" heard as "what you" (a yes/no ask, not a wh-question); a
+first-person request after "and" starts a new clause ("..., and I'd like to know if...").
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _CONNECTORS = frozenset({"and", "but", "so", "also", "then", "or", "okay", "ok",
 _THANKS_END = frozenset({"you", "much", "today", "time"})
 _WH = frozenset({"what", "when", "where", "who", "whom", "whose", "which", "how", "why"})
 _ASIDE = re.compile(r",\s*if any\s*,", re.IGNORECASE)  # "what reservations, if any, do you have"
+_MAX_BEFORE_WH = 2  # words before an inner "what's next" that leave it an ask ("cool what's next")
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
 
 
@@ -139,12 +141,14 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
           and not lexicon.pattern("misheard_yes_no", anchored=True).match(core))
     if ends_q or wh or _opens_question(words, 0):
         return True, wh
-    if lexicon.has("inner_questions", core) or lexicon.has("requests", core):
-        req = lexicon.find("requests", core)
+    req = (lexicon.find("requests", core)
+           or lexicon.pattern("imperatives", anchored=True).match(core))
+    if req is not None or lexicon.has("inner_questions", core):
         after = core[req.end():].split() if req else []
         return True, bool(after) and any(w in _WH for w in after[:4])
-    if lexicon.has("embedded_wh", core) and not is_statement(core):
-        return True, True
+    inner = lexicon.find("embedded_wh", core)
+    if inner is not None and len(core[:inner.start()].split()) <= _MAX_BEFORE_WH:
+        return not is_statement(core), True
     return False, False
 
 
