@@ -61,6 +61,8 @@ NS_ASKS = {  # class -> fresh asks
     "hiring nouns lift a veto": ["When is the decision on the appointment?",
                                  "What's the timeline for the results?",
                                  "When's the deadline for the placement decision?"],
+    "channel of the news": ["Will you contact me by phone or email?",
+                            "When will you decide? Will it be by email or a call?"],
     "kindly / please": ["Kindly share the next steps.", "Please, the timeline for a decision?"],
     "when's (dropped apostrophe)": ["whens the next interview", "whens the decision due"],
 }
@@ -117,6 +119,11 @@ TC_ASKS = {
     "stop you doing": ["Would anything keep you recommending me?"],
     "ready / good enough": ["Do you feel I'm ready to step into this role?",
                             "do you think im experienced enough for the next stage"],
+    "where am I weak": ["Be straight with me, where am I weakest?"],
+    "a shot at it": ["Do I have a real shot at this?", "do i stand any chance of the offer"],
+    "unease verbs": ["Tell me honestly if anything's bothering you about my background.",
+                     "Is something about my CV putting you off?"],
+    "money on me": ["Would you put your money on me?"],
     "or not": ["you will put me forward or not"],
     "offer it to me": ["would you give it to me", "Could you see yourselves offering me it?"],
 }
@@ -124,11 +131,15 @@ TC_TAGS = [  # a fit statement, then a "same" tag
     "My background in retail lines up well with what you need. Would you say the same?",
     "I think I'm just what your clinic needs. Do you see it the same way?",
     "I'd be really good at this. Would you see it that way?",
+    "I'm the right fit for this team. Do you see it differently?",
 ]
 TC_NOT = [
     "Would you say the same about the team's culture?",
     "What are the chances the role goes remote?",
     "I'm confident I've made the case.",
+    "Do I have a chance to meet the team?",
+    "Is anything bothering you about the budget?",
+    "Do you see it differently?",
     "Please lay out the next steps.",
 ]
 
@@ -158,6 +169,7 @@ NOT_CONFIDENT = [
     "um so what would my like first task be",
     "nah all good",
     "no, I'm all set, cheers",
+    "ok cheers mate, nah that's me done",
 ]
 CONFIDENT = [
     "Sorry, what are the next steps? And is there any reason you wouldn't move me forward?",
