@@ -1,16 +1,17 @@
 """Live-drill latency through virtual audio devices (a private PulseAudio room, tests/pulse.py).
 
-(a) end of the candidate's speech -> verdict: `closer drill --once --json` is started, and when it
-    emits "listening" a synthesized answer (espeak-ng, 5-20 s) is played into the room; latency =
-    arrival of the "result" event - (paplay start + where speech ends in the WAV). paplay's own
-    start-up delay only makes the figure pessimistic. Goal: median <= 1.0 s.
-(b) `closer drill` start -> the interviewer's first sound, detected on the room's monitor with
-    parec (and the "say" event time beside it). Goal: <= 2 s.
+Everything is timed on the room sink's monitor, recorded with parec in 10 ms blocks for the whole
+run (what a listener in the room hears, and when):
 
-    .venv/bin/python scripts/bench_live.py [--runs 5] [--via drill|listen]
+(a) end of the candidate's speech -> verdict. `closer drill --once --json` starts; when it emits
+    "listening", a synthesized answer (espeak-ng, 5-20 s) is played into the room. Speech end =
+    arrival of the last loud monitor block before the "heard" event; latency = arrival of the
+    "result" event - speech end. Goal: median <= 1.0 s.
+(b) `closer drill` start -> the interviewer's first sound on the monitor. Goal: <= 2 s.
 
-`--via listen` times closer.listen + the rubric alone (no TTS, no history) in a child process,
-for when the drill command is not usable.
+    .venv/bin/python scripts/bench_live.py [--runs 5] [--logs DIR]
+
+Each child's stderr (run with --debug) is kept with arrival times (ms from start) in DIR/runN.log.
 """
 
 from __future__ import annotations
@@ -47,157 +48,173 @@ ANSWERS = [
     "reason you wouldn't feel comfortable moving me forward?",
     "Well, um, I guess I just wanted to say thanks. I hope I did okay, sorry if some of my "
     "answers were a bit long. I'll wait to hear from you.",
+    "What would the next steps be after today? And honestly, is there anything that would "
+    "stop you from recommending me for the final round?",
 ]
-
-CHILD = """
-import json, logging, sys, time
-logging.basicConfig(level=logging.DEBUG if "-v" in sys.argv else logging.WARNING,
-                    format="%(relativeCreated)d %(name)s: %(message)s")
-from closer.listen import listen
-from closer.mic import make_microphone
-from closer.rubric import evaluate
-from closer.settings import TranscriberSettings
-from closer.transcriber import load_transcriber
-mic = make_microphone(None)
-tr = load_transcriber(TranscriberSettings())
-evaluate(tr.transcribe(__import__("numpy").zeros(16000, "float32")))
-print(json.dumps({"event": "listening"}), flush=True)
-ans = listen(mic, tr)
-verdict = evaluate(ans.transcript)
-print(json.dumps({"event": "heard", "transcript": ans.transcript.text}), flush=True)
-print(json.dumps({"event": "result", "transcript": ans.transcript.text,
-                  "passed": verdict.passed}), flush=True)
-"""
+LOUD_DBFS = -40.0  # a 10 ms monitor block this loud is sound (espeak's quiet tails are below)
+GOAL_VERDICT_S = 1.0
+GOAL_FIRST_SOUND_S = 2.0
 
 
-def speech_end_s(wav: Path, floor_dbfs: float = -45.0) -> float:
+def clip_s(wav: Path) -> float:
     with wave.open(str(wav)) as w:
-        rate = w.getframerate()
-        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768
-    win = int(rate * 0.01)
-    rms = np.sqrt(np.mean(pcm[: len(pcm) // win * win].reshape(-1, win) ** 2, axis=1))
-    loud = np.flatnonzero(20 * np.log10(rms + 1e-12) > floor_dbfs)
-    return float((loud[-1] + 1) * win / rate) if len(loud) else 0.0
+        return w.getnframes() / w.getframerate()
 
 
-def first_sound_after(room: PulseRoom, t0: float, found: list[float], stop: threading.Event):
-    """Record the room's monitor; append the wall time of the first loud 10 ms after t0."""
-    proc = subprocess.Popen(["parec", "-d", "room.monitor", "--raw", "--format=s16le",
-                             "--rate=16000", "--channels=1", "--latency-msec=10"],
-                            env=room.env(), stdout=subprocess.PIPE)
-    try:
-        while not stop.is_set() and not found:
-            data = proc.stdout.read(320)
-            if not data:
-                break
+class Monitor:
+    """parec on room.monitor: arrival time of every loud 10 ms block."""
+
+    def __init__(self, room: PulseRoom) -> None:
+        self.loud: list[float] = []
+        self._proc = subprocess.Popen(
+            ["parec", "-d", "room.monitor", "--raw", "--format=s16le", "--rate=16000",
+             "--channels=1", "--latency-msec=10"], env=room.env(), stdout=subprocess.PIPE)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        floor = 10 ** (LOUD_DBFS / 20)
+        while True:
+            data = self._proc.stdout.read(320)
+            if len(data) < 320:
+                return
             x = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768
-            if np.sqrt(np.mean(x ** 2)) > 0.01 and time.monotonic() > t0:
-                found.append(time.monotonic())
-    finally:
-        proc.kill()
+            if np.sqrt(np.mean(x ** 2)) > floor:
+                self.loud.append(time.monotonic())
+
+    def first_after(self, t: float) -> float | None:
+        return next((x for x in self.loud if x > t), None)
+
+    def last_between(self, a: float, b: float) -> float | None:
+        inside = [x for x in self.loud if a < x < b]
+        return inside[-1] if inside else None
+
+    def stop(self) -> None:
+        self._proc.kill()
+        self._proc.wait()
 
 
-def one_run(room: PulseRoom, wav: Path, end_s: float, via: str, seed: int,
-            data_dir: Path) -> dict[str, float | str | None]:
+def one_run(room: PulseRoom, wav: Path, seed: int, logs: Path) -> dict[str, object]:
     env = room.env()
-    env["CLOSER_DATA_DIR"] = str(data_dir)
-    cmd = ([str(ROOT / ".venv/bin/closer"), "--debug", "drill", "--once", "--json",
-            "--seed", str(seed)] if via == "drill" else [sys.executable, "-c", CHILD, "-v"])
-    sound: list[float] = []
-    stop = threading.Event()
+    env["CLOSER_DATA_DIR"] = str(logs / "data")
+    cmd = [str(ROOT / ".venv/bin/closer"), "--debug", "drill", "--once", "--json",
+           "--seed", str(seed)]
+    monitor = Monitor(room)
+    time.sleep(0.2)  # parec is recording before the drill starts
+    lines: queue.Queue[tuple[float, str] | None] = queue.Queue()
     t0 = time.monotonic()
-    if via == "drill":
-        threading.Thread(target=first_sound_after, args=(room, t0, sound, stop),
-                         daemon=True).start()
-    log = (data_dir / f"run{seed}.log").open("w")
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=log, text=True,
-                            cwd=data_dir)
-    lines: queue.Queue[str | None] = queue.Queue()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=logs)
 
-    def read() -> None:
+    def read_out() -> None:
         for x in proc.stdout:
-            lines.put(x)
-        lines.put(None)  # the child ended
+            lines.put((time.monotonic(), x))
+        lines.put(None)
 
-    threading.Thread(target=read, daemon=True).start()
-    out: dict[str, float | str | None] = {"say_s": None, "first_sound_s": None}
-    t_play = None
+    def read_err() -> None:
+        with (logs / f"run{seed}.log").open("w") as log:
+            for x in proc.stderr:
+                log.write(f"{(time.monotonic() - t0) * 1000:7.0f} {x}")
+
+    threading.Thread(target=read_out, daemon=True).start()
+    err_thread = threading.Thread(target=read_err, daemon=True)
+    err_thread.start()
+    t: dict[str, float] = {}
+    out: dict[str, object] = {"clip_s": clip_s(wav)}
     player = None
     try:
         while True:
-            line = lines.get(timeout=120)
-            if line is None:
+            got = lines.get(timeout=120)
+            if got is None:
                 out["error"] = f"exit {proc.wait()}"
                 break
+            now, line = got
             event = json.loads(line)
-            now = time.monotonic()
-            if event["event"] == "say" and out["say_s"] is None:
-                out["say_s"] = now - t0
-            if event["event"] == "listening":
-                stop.set()
+            kind = event["event"]
+            t.setdefault(kind, now)
+            if kind == "listening" and player is None:
                 time.sleep(0.3)
-                t_play = time.monotonic()
+                t["play"] = time.monotonic()
                 player = room.play(wav, wait=False)
-            if event["event"] == "heard" and "heard" not in out:
+            if kind == "heard":
                 out["heard"] = event.get("transcript", "")
-                out["heard_latency_s"] = now - (t_play + end_s) if t_play else None
-            if event["event"] == "say" and "heard" in out and "reply_latency_s" not in out:
-                out["reply_latency_s"] = now - (t_play + end_s) if t_play else None
-            if event["event"] == "result":
-                out["latency_s"] = now - (t_play + end_s) if t_play else None
+            if kind == "result":
+                out["passed"] = event.get("drill_passed")
                 break
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
     finally:
-        stop.set()
         proc.kill()
-        log.close()
         if player is not None:
             player.kill()
-    if sound:
-        out["first_sound_s"] = sound[0] - t0
-    out["answer_s"] = end_s
+        time.sleep(0.1)
+        monitor.stop()
+        err_thread.join(2)
+    first = monitor.first_after(t0)
+    out["first_sound_s"] = first - t0 if first is not None and first < t.get("listening", 1e18) \
+        else None
+    out["say_s"] = t["say"] - t0 if "say" in t else None
+    end = monitor.last_between(t["play"], t["heard"]) if "play" in t and "heard" in t else None
+    if end is not None:
+        out["answer_s"] = end - (monitor.first_after(t["play"]) or end)
+        out["heard_latency_s"] = t["heard"] - end
+        out["latency_s"] = t["result"] - end if "result" in t else None
+        out["paplay_estimate_s"] = (t["result"] - (t["play"] + out["clip_s"])
+                                    if "result" in t else None)
     return out
+
+
+def _f(x: object) -> str:
+    return f"{x:5.2f}" if isinstance(x, float) else "  n/a"
+
+
+def _stats(name: str, xs: list[float], goal: float, median_goal: bool = True) -> bool:
+    if not xs:
+        print(f"{name}: no figures  FAIL")
+        return False
+    med = statistics.median(xs)
+    ok = (med if median_goal else max(xs)) <= goal
+    print(f"{name}: median {med:.2f} s  min {min(xs):.2f} s  max {max(xs):.2f} s  "
+          f"(n={len(xs)}, goal {'median' if median_goal else 'every run'} <= {goal:g} s)  "
+          f"{'PASS' if ok else 'FAIL'}")
+    return ok
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=len(ANSWERS))
-    ap.add_argument("--via", choices=("drill", "listen"), default="drill")
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--logs", type=Path, default=None, help="keep each child's stderr here")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="closer-bench-") as tmp:
         tmpdir = Path(tmp)
+        logs = args.logs or tmpdir
+        logs.mkdir(parents=True, exist_ok=True)
         room = PulseRoom.start(tmpdir / "pulse")
+        rows = []
         try:
-            rows = []
             for i in range(args.runs):
                 wav = tmpdir / f"answer{i}.wav"
                 subprocess.run(["espeak-ng", "-s", "160", "-w", str(wav),
                                 ANSWERS[i % len(ANSWERS)]], check=True)
-                row = one_run(room, wav, speech_end_s(wav), args.via, i, args.logs or tmpdir)
+                row = one_run(room, wav, i, logs)
                 rows.append(row)
-                print(f"run {i}: answer {row['answer_s']:.1f} s  end->heard "
-                      f"{row.get('heard_latency_s') or float('nan'):.2f} s  ->reply "
-                      f"{row.get('reply_latency_s') or float('nan'):.2f} s  ->result "
-                      f"{row.get('latency_s') or float('nan'):.2f} s  say event "
-                      f"{row['say_s'] or float('nan'):.2f} s  first sound "
-                      f"{row['first_sound_s'] or float('nan'):.2f} s  "
-                      f"heard: {str(row.get('heard', ''))[:60]!r} {row.get('error', '')}",
+                print(f"run {i}: answer {_f(row.get('answer_s'))} s  end->heard "
+                      f"{_f(row.get('heard_latency_s'))} s  end->result {_f(row.get('latency_s'))}"
+                      f" s  (paplay est. {_f(row.get('paplay_estimate_s'))} s)  say event "
+                      f"{_f(row.get('say_s'))} s  first sound {_f(row.get('first_sound_s'))} s  "
+                      f"heard: {str(row.get('heard', ''))[:50]!r} {row.get('error', '')}",
                       flush=True)
         finally:
             room.stop()
-    heard = [r["heard_latency_s"] for r in rows if isinstance(r.get("heard_latency_s"), float)]
-    if heard:
-        print(f"\n(a) end of speech -> transcript/verdict in hand (\"heard\" event): median "
-              f"{statistics.median(heard):.2f} s, max {max(heard):.2f} s (goal <= 1.0 s)")
-    lat = [r["latency_s"] for r in rows if isinstance(r.get("latency_s"), float)]
-    first = [r["first_sound_s"] for r in rows if isinstance(r["first_sound_s"], float)]
-    print(f"(a') end of speech -> \"result\" event: median {statistics.median(lat):.2f} s, "
-          f"max {max(lat):.2f} s over {len(lat)} answers (goal <= 1.0 s)" if lat else "(a) n/a")
-    if first:
-        print(f"(b) start -> interviewer's first sound: median {statistics.median(first):.2f} s "
-              f"(goal <= 2 s)")
-    return 0
+
+    def col(key: str) -> list[float]:
+        return [r[key] for r in rows if isinstance(r.get(key), float)]
+
+    print()
+    _stats("(a)  speech end -> \"heard\" event ", col("heard_latency_s"), GOAL_VERDICT_S)
+    ok_a = _stats("(a)  speech end -> \"result\" event", col("latency_s"), GOAL_VERDICT_S)
+    ok_b = _stats("(b)  start -> interviewer's sound ", col("first_sound_s"), GOAL_FIRST_SOUND_S,
+                  median_goal=False)
+    return 0 if ok_a and ok_b else 1
 
 
 if __name__ == "__main__":

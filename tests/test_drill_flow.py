@@ -80,7 +80,8 @@ def test_once_is_one_line_one_answer_one_verdict():
     assert interviewer_kinds(r) == ["wrap_up"]
     assert len(r.answers) == 1 and r.verdict is not None and r.objection is None
     results = [e for e in rig.sink.events if e["event"] == "result"]
-    assert len(results) == 1 and rig.sink.events[-1]["event"] == "result"
+    kinds = [e["event"] for e in rig.sink.events]
+    assert len(results) == 1 and kinds[-2:] == ["result", "say"]  # verdict before the coach
     assert rig.speaker.lines[-1].startswith("You passed 2 of 3 checks.")  # verdict spoken
 
 

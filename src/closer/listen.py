@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -194,6 +195,8 @@ def listen(mic: Microphone, transcriber: Transcriber, settings: ListenSettings |
                 on_status(_status(ep, run, loudest))
                 loudest = -100.0
             if run.end is not None:
+                _LOGGER.debug("turn over at %.2f s (%s, last voice %.2f s)", ep.t_s,
+                              run.end.kind, ep.last_voice_end_s)
                 break
     except DeviceError as exc:
         device_error = str(exc)
@@ -203,8 +206,11 @@ def listen(mic: Microphone, transcriber: Transcriber, settings: ListenSettings |
         if stream_close:
             stream_close()
         mic.close()
+    t_end = time.monotonic()
     try:
-        return _finish(run, ep, partials, transcriber, device_error, on_status)
+        answer = _finish(run, ep, partials, transcriber, device_error, on_status)
+        _LOGGER.debug("answer ready %.3f s after the turn was over", time.monotonic() - t_end)
+        return answer
     finally:
         partials.shutdown()
 

@@ -159,6 +159,7 @@ class SoundDeviceMicrophone:
             raise DeviceError(f"The microphone could not be opened ({exc}); "
                               "pick another with --input-device.") from exc
         self._stream = stream
+        _LOGGER.debug("input stream open, latency %.3f s", getattr(stream, "latency", 0.0))
         rechunk = _Rechunker(self.rate_hz)
         wait_s = FIRST_BLOCK_S
         try:
@@ -173,6 +174,7 @@ class SoundDeviceMicrophone:
                                       "pick one with --input-device.") from None
                 yield from rechunk.push(block)
         finally:
+            _LOGGER.debug("input stream closed with %d block(s) unread", blocks.qsize())
             self._close_stream(stream)
 
     def close(self) -> None:

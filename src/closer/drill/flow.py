@@ -253,14 +253,25 @@ def run_drill(setup: DrillSetup, script: Script, deps: DrillDeps, once: bool = F
         c.r.device_error = exc.message
         c.r.notes.append(exc.message)  # the command reports it once, as the exit message
         speak_feedback = False  # the output may be as broken as the input; print only
+    t_heard = time.monotonic()
     _score(c)
     r = c.r
+    _LOGGER.debug("scored in %.3f s", _since(t_heard))
     if on_finished is not None and r.scored:
         on_finished(r)
+        _LOGGER.debug("saved %.3f s after the answer was in", _since(t_heard))
     if r.verdict is not None and r.one_thing is not None and r.result is not None:
         spoken = feedback.spoken_feedback(r.verdict, r.objection, r.one_thing, deps.coach)
+        text = feedback.verdict_text(setup.round, r.verdict, r.objection, r.one_thing)
+        if once:  # the verdict appears right after the answer; the coach speaks after it
+            deps.sink.result(r.result, text)
+            _LOGGER.debug("result emitted %.3f s after the answer was in", _since(t_heard))
         if speak_feedback:
             c.say(spoken, "feedback", who="coach")
-        text = feedback.verdict_text(setup.round, r.verdict, r.objection, r.one_thing)
-        deps.sink.result(r.result, text)
+        if not once:
+            deps.sink.result(r.result, text)
     return r
+
+
+def _since(t: float | None) -> float:
+    return float("nan") if t is None else time.monotonic() - t
