@@ -29,6 +29,7 @@ _WH = frozenset({"what", "when", "where", "who", "whom", "whose", "which", "how"
 _ASIDE = re.compile(r",\s*if any\s*,", re.IGNORECASE)  # "what reservations, if any, do you have"
 _MAX_BEFORE_WH = 2  # words before an inner "what's next" that leave it an ask ("cool what's next")
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
+_TAIL_ADVERBS = frozenset({"now", "then"})  # "what happens now | do I wait": stays with the left
 
 
 @dataclass(frozen=True)
@@ -127,11 +128,17 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
             continue  # inside one raw token ("wouldn't" -> "would not")
         after_comma = tokens[i - 1][2]
         connector = words[i] in _CONNECTORS
-        thanks_then_wh = words[i - 1] in _THANKS_END and words[i] in _WH
-        if (connector and _opens_after_lead_in(words, i + 1)) or (
+        thanks_then_wh = (words[i - 1] in _THANKS_END and words[i] in _WH
+                          and any(w.startswith("thank") for w in words[max(0, i - 6):i]))
+        if lexicon.pattern("question_tags", anchored=True).match(" ".join(words[i:])):
+            continue  # "there's another round after this, isn't there?": one question
+        if (words[i] in _TAIL_ADVERBS and i + 1 < len(words)
+                and _opens_after_lead_in(words, i + 1)):
+            points.append(i + 1)  # the adverb ends the clause before: "what happens now | do i..."
+        elif (connector and _opens_after_lead_in(words, i + 1)) or (
                 (after_comma or thanks_then_wh) and _opens_question(words, i)):
             points.append(i)
-    return points
+    return sorted(set(points))
 
 
 def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
@@ -140,7 +147,9 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
     wh = (bool(words) and words[0] in _WH
           and not lexicon.pattern("misheard_yes_no", anchored=True).match(core))
     if ends_q or wh or _opens_question(words, 0):
-        return True, wh
+        # "could you tell me when...", "do you know when...": a wh-question inside a yes/no frame
+        inside = lexicon.pattern("wh_inside_yes_no", anchored=True).match(core)
+        return True, wh or inside is not None
     req = (lexicon.find("requests", core)
            or lexicon.pattern("imperatives", anchored=True).match(core))
     if req is not None or lexicon.has("inner_questions", core):
@@ -150,6 +159,17 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
     if inner is not None and len(core[:inner.start()].split()) <= _MAX_BEFORE_WH:
         return not is_statement(core), True
     return False, False
+
+
+def _hedged_statement(words: list[str]) -> bool:
+    """A first-person statement behind a hedge ("I guess I'm the right person?"): its "?" is an
+    uncertain rise, not a question (an inversion or a tag inside it still asks)."""
+    rest = strip_lead_ins(" ".join(words))
+    if lexicon.pattern("hedged_statement", anchored=True).match(rest) is None:
+        return False
+    if lexicon.has("question_tags", rest):
+        return False  # "I think I'm the right hire, wouldn't you say?"
+    return lexicon.find("requests", remove_noise(rest)) is None  # "I suppose I'd like to ask..."
 
 
 def is_statement(core: str) -> bool:
@@ -174,7 +194,8 @@ def clauses(text: str) -> list[Clause]:
             norm = remove_noise(" ".join(words))
             core = strip_lead_ins(norm)
             ends_q = (b == len(tokens) and sent.rstrip("\"')»” ").endswith("?")
-                      and not lexicon.has("question_tags_not_asking", " ".join(words[-2:])))
+                      and not lexicon.has("question_tags_not_asking", " ".join(words[-2:]))
+                      and not _hedged_statement(words))
             asks, wh = _asks(core, ends_q)
             out.append(Clause(norm, raw, si, asks, wh, core))
     return out
