@@ -1,6 +1,9 @@
 """Measure the rubric against labelled closes.
 
 Usage: .venv/bin/python scripts/eval_rubric.py [--file tests/data/closes.jsonl ...] [--quiet]
+       [--rules-only]
+
+`--rules-only` turns the semantic fallback layer off (CLOSER_SEMANTIC=0) to measure the rules alone.
 
 Prints per check precision, recall and F1 (for confident_tone also F1 of the "not confident" class)
 per file, then lists the misclassified closes.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -52,7 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", action="append", type=Path,
                     help="JSON Lines of labelled closes (default: tests/data/closes.jsonl)")
     ap.add_argument("--quiet", action="store_true", help="figures only, no misclassified list")
+    ap.add_argument("--rules-only", action="store_true",
+                    help="turn the semantic fallback layer off (CLOSER_SEMANTIC=0)")
     args = ap.parse_args(argv)
+    if args.rules_only:
+        os.environ["CLOSER_SEMANTIC"] = "0"
     for path in args.file or [ROOT / "tests/data/closes.jsonl"]:
         rows = load(path)
         figures, wrong = measure(rows)

@@ -1,5 +1,5 @@
-"""The rubric against every labelled corpus tests/data/closes*.jsonl: F1 >= 0.95 per check (and
-for confident_tone on both classes)."""
+"""The rubric against every labelled corpus, tests/data/closes*.jsonl and the holdouts in
+tests/data/unseen/*.jsonl: F1 >= 0.95 per check (and for confident_tone on both classes)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = sorted((ROOT / "tests" / "data").glob("closes*.jsonl"))
+DATA = ROOT / "tests" / "data"
+FILES = sorted(DATA.glob("closes*.jsonl")) + sorted((DATA / "unseen").glob("*.jsonl"))
 _spec = importlib.util.spec_from_file_location("eval_rubric", ROOT / "scripts" / "eval_rubric.py")
 assert _spec and _spec.loader
 eval_rubric = importlib.util.module_from_spec(_spec)
@@ -18,6 +19,7 @@ _spec.loader.exec_module(eval_rubric)
 
 def test_corpora_exist() -> None:
     assert FILES, "no tests/data/closes*.jsonl found"
+    assert any(p.parent.name == "unseen" for p in FILES), "no tests/data/unseen/*.jsonl found"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
