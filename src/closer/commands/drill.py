@@ -31,24 +31,6 @@ def make_speaker(args: argparse.Namespace) -> Any:
     return make(TtsSettings(rate_wpm=args.rate, voice=args.voice), args.output_device)
 
 
-class _LoadingTranscriber:
-    """The transcriber, loaded in a background thread while the first line is rendered and
-    spoken; `wait()` (called before the mic opens) raises a model error there."""
-
-    def __init__(self, model: str | None) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closer-load")
-        self._future = self._pool.submit(load_transcriber, model)
-        self._pool.shutdown(wait=False)
-
-    def wait(self) -> Any:
-        return self._future.result()
-
-    def transcribe(self, audio: Any) -> Any:
-        return self.wait().transcribe(audio)
-
-
 def load_transcriber(model: str | None) -> Any:
     from closer.settings import TranscriberSettings
     from closer.transcriber import load_transcriber as load
@@ -76,8 +58,7 @@ def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
     vad = SileroVad()
 
     def listen_once(mic: Any, transcriber: Any, settings: Any, on_status: Any) -> Any:
-        wait = getattr(transcriber, "wait", None)  # still loading: finish before the mic opens
-        return listen(mic, wait() if wait else transcriber, settings, on_status, vad)
+        return listen(mic, transcriber, settings, on_status, vad)
 
     if max_answer_s is None:
         return listen_once, ListenSettings()
@@ -138,9 +119,9 @@ def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None
     t0 = time.monotonic()
     mic = make_microphone(args.input_device)
     try:
-        transcriber = _LoadingTranscriber(args.model)
         speaker = make_speaker(args)
-        _LOGGER.debug("mic and speaker ready in %.3f s", time.monotonic() - t0)
+        transcriber = load_transcriber(args.model)
+        _LOGGER.debug("speaker and transcriber ready in %.3f s", time.monotonic() - t0)
         history = open_history()
         deps = build_deps(args, mic, speaker, transcriber, max_answer_s)
         _LOGGER.debug("drill ready to speak in %.3f s", time.monotonic() - t0)
