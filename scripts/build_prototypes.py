@@ -26,14 +26,14 @@ from closer.rubric_semantic.model import CHECKS, default_path, save_model, train
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ["closes.jsonl", "closes_holdout.jsonl", "closes_holdout2.jsonl",
-         "unseen/closes_holdout3.jsonl"]
+         "unseen/closes_holdout3.jsonl", "unseen/closes_holdout4.jsonl"]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--threshold-next-step", type=float, default=0.5)
+    ap.add_argument("--threshold-next-step", type=float, default=0.75)
     ap.add_argument("--threshold-trial-close", type=float, default=0.4)
     args = ap.parse_args(argv)
     args.out = args.out or default_path()
