@@ -45,7 +45,7 @@ def test_spoken_summary_says_the_score_and_the_first_tip() -> None:
 
 @pytest.mark.model
 def test_demo_runs_a_full_round_without_a_sound_card(tmp_path: Path) -> None:
-    from closer.tts import _output_devices
+    from closer.tts import output_devices
 
     out_dir = tmp_path / "demo"
     start = time.monotonic()
@@ -62,7 +62,7 @@ def test_demo_runs_a_full_round_without_a_sound_card(tmp_path: Path) -> None:
     assert re.search(r'\[pass\] trial close\n\s+heard: ".*offer', out), out
     assert "Audio saved to" not in out  # pyttsx3's own chatter stays out
     assert elapsed < 60, f"demo took {elapsed:.1f} s"
-    if _output_devices() is not None:
+    if output_devices() is not None:
         return  # it played on the speakers instead of writing files
     paths = [Path(p) for p in re.findall(r"\(no speakers: saved (.+\.wav)\)", out)]
     assert len(paths) == 3, out  # wrap-up line, candidate close, spoken verdict

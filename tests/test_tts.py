@@ -79,7 +79,7 @@ def test_pick_output_by_index_or_name_substring() -> None:
 
 def test_no_output_device_falls_back_to_wav_files(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tts, "_output_devices", lambda: None)
+    monkeypatch.setattr(tts, "output_devices", lambda: None)
     saved: list[tuple[Path, str]] = []
     speaker = tts.make_speaker(TtsSettings(), "speakers", tmp_path / "out",
                                on_saved=lambda p, t: saved.append((p, t)))
@@ -94,7 +94,7 @@ def test_no_output_device_falls_back_to_wav_files(tmp_path: Path,
 
 
 def test_this_machine_without_sound_card_gets_a_wav_speaker(tmp_path: Path) -> None:
-    if tts._output_devices() is not None:
+    if tts.output_devices() is not None:
         pytest.skip("this machine has an output device")
     assert isinstance(tts.make_speaker(TtsSettings(), None, tmp_path), tts.WavSpeaker)
 

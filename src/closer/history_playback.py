@@ -41,15 +41,13 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 def _outputs() -> tuple[Any, list[dict[str, Any]]] | None:
     """(sounddevice module, device list), or None when there is no output to play on."""
-    try:
-        import sounddevice as sd
+    from closer.tts import output_devices
 
-        devices = [dict(d) for d in sd.query_devices()]
-    except Exception as exc:  # OSError without libportaudio, PortAudioError without a server
-        _LOGGER.info("no audio devices (%s)", exc)
+    devices = output_devices()
+    if devices is None:
         return None
-    if not any(d.get("max_output_channels", 0) > 0 for d in devices):
-        return None
+    import sounddevice as sd
+
     return sd, devices
 
 

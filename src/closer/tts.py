@@ -236,7 +236,7 @@ def pick_output(devices: list[dict[str, Any]], wanted: str | None) -> int | None
     raise DeviceError(f"No output device matches {wanted!r}; outputs here: {names}.")
 
 
-def _output_devices() -> list[dict[str, Any]] | None:
+def output_devices() -> list[dict[str, Any]] | None:
     """All devices, or None when PortAudio is missing or lists no output at all."""
     try:
         import sounddevice as sd
@@ -261,7 +261,7 @@ def make_speaker(settings: TtsSettings, output_device: str | None,
                  on_saved: Callable[[Path, str], None] | None = None,
                  ) -> SoundDeviceSpeaker | WavSpeaker:
     """A speaker on the chosen output; a WAV-writing speaker when the machine has no output."""
-    devices = _output_devices()
+    devices = output_devices()
     if devices is None:
         if output_device is not None:
             _LOGGER.warning("no output devices; ignoring --output-device %s", output_device)
