@@ -71,7 +71,8 @@ def is_close(clause: Clause, previous: Clause | None) -> bool:
     if "tc_veto" in vetoes(core):
         return False
     candidate = lexicon.has("tc_candidate", core)
-    if lexicon.has("tc_reservation", core) and (candidate or advance):
+    own_work = _about_own_work(core, previous)
+    if lexicon.has("tc_reservation", core) and (candidate or advance or own_work):
         return True
     if advance and not clause.wh:
         return True
@@ -81,6 +82,13 @@ def is_close(clause: Clause, previous: Clause | None) -> bool:
         return True
     return (previous is not None and lexicon.has("agreement_tags", core)
             and len(core.split()) <= 8 and lexicon.has("tc_judgement", previous.core))
+
+
+def _about_own_work(core: str, previous: Clause | None) -> bool:
+    """A reservation about "it" right after the candidate named their own work ("...how I did on
+    the case study. Anything about it that gives you pause?")."""
+    return (previous is not None and lexicon.has("tc_anaphor", core)
+            and lexicon.has("tc_own_work", previous.core))
 
 
 def _next_round_only(core: str) -> bool:
