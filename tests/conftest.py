@@ -21,7 +21,7 @@ SPEECH_TEXT = "What does the next step in the process look like?"
 def espeak_wav(text: str, path: Path, words_per_minute: int = 150) -> Path:
     """Write `text` spoken by espeak-ng to `path` (22.05 kHz mono WAV)."""
     if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
+        pytest.fail("espeak-ng is missing; `make test` installs it")
     subprocess.run(["espeak-ng", "-s", str(words_per_minute), "-w", str(path), text],
                    check=True, capture_output=True)
     return path

@@ -19,8 +19,6 @@ from closer.types import Transcript
 from conftest import espeak_wav
 from drill_fakes import LoggingSink, LoggingSpeaker, fake_result_json
 
-pytest.importorskip("closer.listen")
-
 NS = "What does the next step in the process look like?"
 
 

@@ -37,7 +37,7 @@ def semitones(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def praat(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    parselmouth = pytest.importorskip("parselmouth")
+    import parselmouth  # pinned in requirements.lock: the reference tracker
     pitch = parselmouth.Sound(audio.astype(np.float64), RATE).to_pitch(
         time_step=SETTINGS.hop_s, pitch_floor=SETTINGS.floor_hz, pitch_ceiling=SETTINGS.ceiling_hz)
     return np.asarray(pitch.xs()), pitch.selected_array["frequency"]
@@ -139,7 +139,7 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> list[np.ndarray]:
     from closer.audio import load_audio
 
     if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
+        pytest.fail("espeak-ng is missing; `make test` installs it")
     out = tmp_path_factory.mktemp("pitch")
     clips = []
     for i, (voice, pitch, wpm, text) in enumerate(SPEECH):
@@ -182,7 +182,7 @@ def test_spoken_ending_rises_or_falls_as_praat_says(tmp_path: Path, case: tuple[
     """A statement whose last word is spoken much higher (or lower) than the words before it
     (female voices: a male voice at espeak pitch 15 sits at the 75 Hz floor)."""
     if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
+        pytest.fail("espeak-ng is missing; `make test` installs it")
     voice, head_text, last_text = case
     head = _spoken(voice, 30 if rising else 70, head_text, tmp_path / "head.wav")
     last = _spoken(voice, 95 if rising else 15, last_text, tmp_path / "last.wav")

@@ -102,8 +102,10 @@ def spoken_feedback(verdict: Verdict, objection: CheckResult | None, thing: OneT
     """What the coach says after a drill: the count, then the one thing with its model line."""
     coach = (content if content is not None else coach_content())["coach"]
     passed, total = checks_passed(verdict, objection)
-    parts = [coach["score"].format(passed=passed, total=total),
-             coach["one_thing"].format(headline=thing.headline)]
+    # nothing failed: say so plainly instead of "change one thing: nothing"
+    advice = thing.headline if thing.item is None else coach["one_thing"].format(
+        headline=thing.headline)
+    parts = [coach["score"].format(passed=passed, total=total), advice]
     if thing.line:
         parts.append(coach["model_line"].format(line=thing.line))
     return " ".join(parts)
@@ -128,7 +130,7 @@ def verdict_text(round: Round, verdict: Verdict, objection: CheckResult | None,
     if objection is not None:
         evidence = f' - "{objection.evidence}"' if objection.evidence else ""
         lines.append(f"  {'objection_handling':<19} {_mark(objection.passed)}{evidence}")
-    lines.append(f"Change one thing: {thing.headline}")
+    lines.append(thing.headline if thing.item is None else f"Change one thing: {thing.headline}")
     if thing.line:
         lines.append(f'  Say: "{thing.line}"')
     return "\n".join(lines)
