@@ -8,7 +8,10 @@ arguments, consuming the segments. Both transcripts go through the same rubric. 
 the ratio, rubric agreement with the labels, peak RSS of `closer score`, and `closer --help`
 time, with PASS/FAIL against the goals.
 
-Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7]
+Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7] [--live]
+
+`--live` then runs scripts/bench_live.py: the live drill's latency goals measured through a
+private PulseAudio room (speech end -> verdict, start -> interviewer's first sound).
 """
 
 from __future__ import annotations
@@ -108,6 +111,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=20, help="how many plain clips (default: 20)")
     parser.add_argument("--help-runs", type=int, default=7, help="closer --help runs (default: 7)")
+    parser.add_argument("--live", action="store_true",
+                        help="also run the live-drill latency bench through virtual PulseAudio "
+                             "devices (scripts/bench_live.py, about 2 minutes)")
     args = parser.parse_args()
 
     from closer.rubric import evaluate
@@ -146,6 +152,9 @@ def main() -> int:
     width = max(len(r[0]) for r in rows)
     for name, value, verdict_text in rows:
         print(f"{name:<{width}}  {value:<24} {verdict_text}".rstrip())
+    if args.live:
+        print("\nlive drill (scripts/bench_live.py, virtual devices):", flush=True)
+        return subprocess.call([sys.executable, str(ROOT / "scripts" / "bench_live.py")])
     return 0
 
 
