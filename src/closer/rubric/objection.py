@@ -41,8 +41,12 @@ def _refers(text: str, stems: set[str], topic_words: list[str]) -> bool:
     return any(re.search(rf"\b{re.escape(t)}\b", padded) for t in topic_words)
 
 
-def _recloses(c: Clause, prev: Clause | None) -> bool:
-    return c.asks and (lexicon.has("reclose", c.core) or trial_close.is_close(c, prev))
+def _recloses(c: Clause, prev: Clause | None, round: Round) -> bool:
+    """Asks whether the concern is resolved, or asks again to move forward (in the final round
+    aimed at the offer, not at another round)."""
+    if not c.asks or "final_round_next_round" in trial_close.vetoes(c.core, round):
+        return False
+    return lexicon.has("reclose", c.core) or trial_close.is_close(c, prev)
 
 
 def evaluate_objection_reply(objection: str, reply: Transcript, round: Round) -> CheckResult:
@@ -56,7 +60,8 @@ def evaluate_objection_reply(objection: str, reply: Transcript, round: Round) ->
     answer = next((c for c in cl if _refers(c.text, stems, topic_words)
                    and (not c.asks or len(c.text.split()) >= 2 * _MIN_ANSWER_WORDS)
                    and len(c.text.split()) >= _MIN_ANSWER_WORDS), None)
-    close_idx = next((i for i, c in enumerate(cl) if _recloses(c, cl[i - 1] if i else None)), None)
+    close_idx = next((i for i, c in enumerate(cl)
+                      if _recloses(c, cl[i - 1] if i else None, round)), None)
     if answer is not None and close_idx is not None:
         return CheckResult(True, f"{answer.raw} {cl[close_idx].raw}" if answer is not cl[close_idx]
                            else answer.raw)
