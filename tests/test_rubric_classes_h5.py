@@ -34,10 +34,15 @@ NS_ASKS = {
                  "who else would i speak to in the process",
                  "will i get to meet the wider team at some point in the process"],
     "what a named stage involves": ["Is there a final panel? What would that involve?"],
+    "when hoping to fill": ["When are you aiming to have someone in the role?",
+                            "when do you plan to fill the position"],
 }
 NS_NOT = {
     "team members": ["Who else is on the team I'd be working alongside day to day?"],
     "offer terms": ["What are the terms of the offer usually?"],
+    "a frame before a colon": ["What I want to finish on is this: would you hire me?",
+                               "So, the verdict: do I get the job?"],
+    "hoping to launch": ["When are you hoping to have the product launched?"],
     "speed of ramp up": ["How quickly could I get up to speed with the codebase?"],
 }
 TC_ASKS = {

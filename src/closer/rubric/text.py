@@ -15,6 +15,7 @@ first-person request after "and" starts a new clause ("..., and I'd like to know
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
@@ -198,4 +199,14 @@ def clauses(text: str) -> list[Clause]:
                       and not _hedged_statement(words))
             asks, wh = _asks(core, ends_q)
             out.append(Clause(norm, raw, si, asks, wh, core))
+    return _frames_before_colon(out)
+
+
+def _frames_before_colon(out: list[Clause]) -> list[Clause]:
+    """A clause ending in ":" that introduces an ask in the same sentence is a frame, not a
+    question of its own ("where I'd like to end is this: ...", "what's the verdict: am I...")."""
+    for i, c in enumerate(out[:-1]):
+        if (c.asks and c.raw.rstrip().endswith(":") and out[i + 1].sentence == c.sentence
+                and out[i + 1].asks):
+            out[i] = dataclasses.replace(c, asks=False, wh=False)
     return out
