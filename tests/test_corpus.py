@@ -1,23 +1,53 @@
-"""Checks on the labelled corpus of closes (tests/data/closes*.jsonl).
+"""Checks on the labelled corpus of closes: tests/data/closes*.jsonl and tests/data/unseen/.
 
-The corpus is the product's spec: the rubric is tuned on closes.jsonl and measured on
-closes_holdout.jsonl. These tests keep the files well formed, balanced and consistent with the
-labelling rules in tests/data/README.md. They deliberately do not import the rubric.
+The corpus is the product's spec: the rubric is tuned on every file except the newest unseen one,
+which measures generalisation before it joins the rest. These tests keep every file well formed,
+balanced and consistent with the labelling rules in tests/data/README.md, and keep the README's
+counts in step with the files. They deliberately do not import the rubric.
+
+Run ``python tests/test_corpus.py`` to print the README's counts block from the files.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 DATA_DIR = Path(__file__).parent / "data"
-DEV = DATA_DIR / "closes.jsonl"
-HOLDOUT = DATA_DIR / "closes_holdout.jsonl"
+UNSEEN_DIR = DATA_DIR / "unseen"
 README = DATA_DIR / "README.md"
+
+
+def _holdout_number(path: Path) -> int:
+    found = re.search(r"(\d+)$", path.stem)
+    return int(found.group(1)) if found else 0
+
+
+FILES = sorted(DATA_DIR.glob("closes*.jsonl")) + sorted(
+    UNSEEN_DIR.glob("closes*.jsonl"), key=_holdout_number
+)
+NEWEST = max(UNSEEN_DIR.glob("closes*.jsonl"), key=_holdout_number, default=None)
+# Id prefix per file; a new file needs a new, unused letter here and in the README.
+PREFIXES = {
+    "closes.jsonl": "d",
+    "closes_holdout.jsonl": "h",
+    "closes_holdout2.jsonl": "x",
+    "closes_holdout3.jsonl": "y",
+    "closes_holdout4.jsonl": "z",
+    "closes_holdout5.jsonl": "v",
+    "closes_holdout6.jsonl": "w",
+}
+# The two original files keep their original, stricter floors.
+STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
+MIN_CLOSES = {"closes.jsonl": 280, "closes_holdout.jsonl": 120}
+MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 
 ROUNDS = ("first", "second", "final")
 LABELS = ("next_step", "trial_close", "confident_tone")
@@ -37,22 +67,6 @@ HESITANCY_TAGS = (
     "minimizing",
     "self_deprecation",
 )
-HARD_NEGATIVES = (
-    "product_next_step",
-    "project_next_step",
-    "roadmap_next_step",
-    "career_next_step",
-    "onboarding_steps",
-    "statement_no_ask",
-    "role_opening_reason",
-    "team_workload",
-    "product_concerns",
-    "company_direction",
-    "salary_range",
-    "confidence_statement",
-    "final_next_round",
-    "success_in_role",
-)
 # Hard negatives whose whole point is that the named check must fail.
 NOT_NEXT_STEP = {
     "product_next_step",
@@ -71,7 +85,38 @@ NOT_TRIAL_CLOSE = {
     "confidence_statement",
     "final_next_round",
     "success_in_role",
+    "relocation_policy",
+    "remote_policy",
 }
+# Every file must carry these (the kinds named in the product's issue).
+CORE_HARD_NEGATIVES = tuple(
+    sorted(NOT_NEXT_STEP | (NOT_TRIAL_CLOSE - {"relocation_policy", "remote_policy"}))
+)
+OTHER_HARD_NEGATIVES = {"kind_of_not_hedge", "team_turnover"}
+# Closes whose hard negative sits next to a genuine ask of the same check (labels follow the ask).
+GENUINE_ASK_BESIDE_DISTRACTOR = {"z053", "z054"}
+TONE_TAGS = {*HESITANCY_TAGS, "two_markers", "single_marker", "single_i_think", "near_empty"}
+STYLE_TAGS = {
+    "one_liner",
+    "long_close",
+    "transcript_style",
+    "no_question_mark",
+    "typed_style",
+    "indirect_request",
+    "thanks",
+    "enthusiasm",
+    "offer_targeted",
+    "round_neutral",
+    "seed_phrasing",
+    "decision_timeline",
+    "where_from_here",
+    "success_contrast",
+    "trial_close_mentions_next_step",
+    "kind_of_not_hedge",
+    "like_not_filler",
+}
+OTHER_QUESTIONS = {"team_culture", "tooling", "success_metrics", "team_fit"}
+KNOWN_PLAIN_TAGS = set(STRUCTURE_TAGS) | TONE_TAGS | STYLE_TAGS
 
 
 def _load(path: Path) -> list[dict]:
@@ -84,19 +129,17 @@ def _load(path: Path) -> list[dict]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def dev() -> list[dict]:
-    return _load(DEV)
+CORPORA = {path.name: _load(path) for path in FILES}
 
 
-@pytest.fixture(scope="module")
-def holdout() -> list[dict]:
-    return _load(HOLDOUT)
+@pytest.fixture(params=list(CORPORA), ids=list(CORPORA))
+def named(request: pytest.FixtureRequest) -> tuple[str, list[dict]]:
+    return request.param, CORPORA[request.param]
 
 
-@pytest.fixture(scope="module", params=["dev", "holdout"])
-def corpus(request: pytest.FixtureRequest, dev: list[dict], holdout: list[dict]) -> list[dict]:
-    return dev if request.param == "dev" else holdout
+@pytest.fixture
+def corpus(named: tuple[str, list[dict]]) -> list[dict]:
+    return named[1]
 
 
 def _sentences(text: str) -> set[str]:
@@ -106,6 +149,13 @@ def _sentences(text: str) -> set[str]:
         if words:
             out.add(" ".join(words))
     return out
+
+
+def test_every_file_is_known() -> None:
+    assert "closes.jsonl" in CORPORA and "closes_holdout.jsonl" in CORPORA
+    unknown = [name for name in CORPORA if name not in PREFIXES]
+    assert not unknown, f"add an id prefix (and README section) for {unknown}"
+    assert NEWEST is not None
 
 
 def test_schema_and_types(corpus: list[dict]) -> None:
@@ -121,20 +171,23 @@ def test_schema_and_types(corpus: list[dict]) -> None:
         assert len(set(row["tags"])) == len(row["tags"]), row
 
 
-def test_ids_unique_and_prefixed(dev: list[dict], holdout: list[dict]) -> None:
-    ids = [r["id"] for r in dev + holdout]
+def test_ids_unique_and_prefixed() -> None:
+    ids = [r["id"] for rows in CORPORA.values() for r in rows]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"d\d{3}", r["id"]) for r in dev)
-    assert all(re.fullmatch(r"h\d{3}", r["id"]) for r in holdout)
+    for name, rows in CORPORA.items():
+        prefix = PREFIXES[name]
+        bad = [r["id"] for r in rows if not re.fullmatch(rf"{prefix}\d{{3}}", r["id"])]
+        assert not bad, (name, bad[:5])
 
 
-def test_minimum_counts(dev: list[dict], holdout: list[dict]) -> None:
-    assert len(dev) >= 280
-    assert len(holdout) >= 120
-    assert len(dev) + len(holdout) >= 200
-    for rows, floor in ((dev, 50), (holdout, 35)):
-        per_round = Counter(r["round"] for r in rows)
-        assert all(per_round[rd] >= floor for rd in ROUNDS), per_round
+def test_minimum_counts(named: tuple[str, list[dict]]) -> None:
+    name, rows = named
+    assert len(rows) >= MIN_CLOSES.get(name, 200), (name, len(rows))
+    per_round = Counter(r["round"] for r in rows)
+    floor = MIN_PER_ROUND.get(name, 60)
+    assert all(per_round[rd] >= floor for rd in ROUNDS), (name, per_round)
+    # rounds equal within a few closes
+    assert max(per_round.values()) - min(per_round.values()) <= 5, (name, per_round)
 
 
 def test_each_label_balanced(corpus: list[dict]) -> None:
@@ -156,36 +209,59 @@ def test_structure_tag_matches_labels(corpus: list[dict]) -> None:
     for row in corpus:
         found = [t for t in row["tags"] if t in STRUCTURE_TAGS]
         assert len(found) == 1, row
-        ns, tc = row["next_step"], row["trial_close"]
         expected = {
             (True, True): ("both_in_order", "reversed_order"),
             (True, False): ("next_step_only",),
             (False, True): ("trial_close_only",),
             (False, False): ("neither",),
-        }[(ns, tc)]
+        }[(row["next_step"], row["trial_close"])]
         assert found[0] in expected, row
 
 
-def test_both_orders_present(corpus: list[dict]) -> None:
-    tags = Counter(t for r in corpus for t in r["tags"])
-    assert tags["both_in_order"] >= 10 and tags["reversed_order"] >= 5, tags
+def test_both_orders_present(named: tuple[str, list[dict]]) -> None:
+    name, rows = named
+    tags = Counter(t for r in rows for t in r["tags"])
+    reversed_floor = 5 if name in STRICT else 3
+    assert tags["both_in_order"] >= 10 and tags["reversed_order"] >= reversed_floor, tags
+
+
+def test_every_tag_is_documented(corpus: list[dict]) -> None:
+    readme = README.read_text(encoding="utf-8")
+    for row in corpus:
+        for tag in row["tags"]:
+            if tag.startswith("pair:"):
+                assert re.fullmatch(r"pair:[a-z]\d{2,3}", tag), row
+                continue
+            kind, _, value = tag.partition(":")
+            if kind == "hard_negative":
+                assert value in NOT_NEXT_STEP | NOT_TRIAL_CLOSE | OTHER_HARD_NEGATIVES, row
+            elif kind == "other_question":
+                assert value in OTHER_QUESTIONS, row
+            else:
+                assert tag in KNOWN_PLAIN_TAGS, row
+            assert (value or tag) in readme, (tag, "not described in README")
 
 
 def test_every_hard_negative_kind_present(corpus: list[dict]) -> None:
     tags = {t for r in corpus for t in r["tags"]}
-    missing = [k for k in HARD_NEGATIVES if f"hard_negative:{k}" not in tags]
+    missing = [k for k in CORE_HARD_NEGATIVES if f"hard_negative:{k}" not in tags]
     assert not missing, missing
 
 
 def test_hard_negative_labels_consistent(corpus: list[dict]) -> None:
     for row in corpus:
         kinds = {t.split(":", 1)[1] for t in row["tags"] if t.startswith("hard_negative:")}
+        if row["id"] in GENUINE_ASK_BESIDE_DISTRACTOR:
+            assert kinds and (row["next_step"] or row["trial_close"]), row
+            continue
         if kinds & NOT_NEXT_STEP:
             assert not row["next_step"], row
         if kinds & NOT_TRIAL_CLOSE:
             assert not row["trial_close"], row
         if "final_next_round" in kinds:
-            assert row["round"] == "final" and not row["trial_close"], row
+            assert row["round"] == "final", row
+        if {"offer_targeted", "round_neutral"} & set(row["tags"]):
+            assert row["trial_close"], row
 
 
 def test_hesitancy_kinds_present_and_weak(corpus: list[dict]) -> None:
@@ -193,10 +269,13 @@ def test_hesitancy_kinds_present_and_weak(corpus: list[dict]) -> None:
     missing = [k for k in HESITANCY_TAGS if k not in weak_tags]
     assert not missing, missing
     for row in corpus:
-        if {"self_deprecation", "near_empty", "two_markers"} & set(row["tags"]):
+        tags = set(row["tags"])
+        if {"self_deprecation", "near_empty", "two_markers"} & tags:
             assert not row["confident_tone"], row
-        if {"single_marker", "single_i_think"} & set(row["tags"]):
+        if {"single_marker", "single_i_think"} & tags:
             assert row["confident_tone"], row
+        if not row["confident_tone"]:
+            assert (set(HESITANCY_TAGS) | {"near_empty", "two_markers"}) & tags, row
 
 
 def test_pairs_differ_only_in_tone(corpus: list[dict]) -> None:
@@ -209,16 +288,15 @@ def test_pairs_differ_only_in_tone(corpus: list[dict]) -> None:
     for tag, rows in pairs.items():
         assert len(rows) == 2, tag
         a, b = rows
-        assert (a["round"], a["next_step"], a["trial_close"]) == (
-            b["round"],
-            b["next_step"],
-            b["trial_close"],
-        ), tag
+        same = ("round", "next_step", "trial_close")
+        assert [a[k] for k in same] == [b[k] for k in same], tag
         assert a["confident_tone"] != b["confident_tone"], tag
 
 
-def test_style_tags_hold(corpus: list[dict]) -> None:
-    tags = Counter(t for r in corpus for t in r["tags"])
+def test_style_tags_hold(named: tuple[str, list[dict]]) -> None:
+    name, rows = named
+    tags = Counter(t for r in rows for t in r["tags"])
+    floor = 3 if name in STRICT else 2
     for needed in (
         "transcript_style",
         "long_close",
@@ -229,8 +307,8 @@ def test_style_tags_hold(corpus: list[dict]) -> None:
         "thanks",
         "enthusiasm",
     ):
-        assert tags[needed] >= 3, needed
-    for row in corpus:
+        assert tags[needed] >= floor, needed
+    for row in rows:
         if "transcript_style" in row["tags"]:
             assert "?" not in row["text"] and row["text"][0].islower(), row
         if "no_question_mark" in row["tags"]:
@@ -244,13 +322,96 @@ def test_no_duplicate_text_within_file(corpus: list[dict]) -> None:
     assert not [t for t, n in texts.items() if n > 1]
 
 
-def test_dev_and_holdout_share_no_sentence(dev: list[dict], holdout: list[dict]) -> None:
-    dev_sentences = set().union(*(_sentences(r["text"]) for r in dev))
-    shared = {s for r in holdout for s in _sentences(r["text"]) if s in dev_sentences}
-    assert not shared, sorted(shared)
+def test_files_share_no_sentence() -> None:
+    """No sentence of three or more words appears in two files ("Thanks." may)."""
+    seen: dict[str, str] = {}
+    shared = []
+    for name, rows in CORPORA.items():
+        mine = {s for r in rows for s in _sentences(r["text"]) if len(s.split()) >= 3}
+        shared += [(s, seen[s], name) for s in mine if s in seen]
+        seen.update(dict.fromkeys(mine, name))
+    assert not shared, sorted(shared)[:10]
 
 
-def test_readme_counts_match(dev: list[dict], holdout: list[dict]) -> None:
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z' ]", "", text.lower()).strip()
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz' "
+
+
+def _char_counts(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), len(_ALPHABET)), dtype=np.int32)
+    for i, text in enumerate(texts):
+        for ch, n in Counter(text).items():
+            out[i, _ALPHABET.index(ch)] = n
+    return out
+
+
+def test_newest_unseen_file_has_no_near_copies() -> None:
+    """The measurement file must not paraphrase the others too closely (difflib ratio < 0.82)."""
+    assert NEWEST is not None
+    others = sorted(
+        {
+            _norm(s)
+            for name, rows in CORPORA.items()
+            if name != NEWEST.name
+            for r in rows
+            for s in [*_sentences(r["text"]), r["text"]]
+        }
+    )
+    counts = _char_counts(others)
+    lengths = counts.sum(axis=1)
+    near = []
+    for row in CORPORA[NEWEST.name]:
+        for mine in sorted({_norm(s) for s in [*_sentences(row["text"]), row["text"]]}):
+            # difflib's quick_ratio (shared characters) bounds ratio from above
+            bound = 2 * np.minimum(counts, _char_counts([mine])).sum(axis=1)
+            bound = bound / np.maximum(lengths + len(mine), 1)
+            matcher = difflib.SequenceMatcher(None, "", mine)
+            for i in np.flatnonzero(bound >= 0.82):
+                matcher.set_seq1(others[i])
+                if matcher.ratio() >= 0.82:
+                    near.append((row["id"], mine, others[i]))
+                    break
+    assert not near, near[:10]
+
+
+def counts_block() -> str:
+    """The README's counts section, computed from the files."""
+    out = []
+    for name, rows in CORPORA.items():
+        pairs = {t for r in rows for t in r["tags"] if t.startswith("pair:")}
+        out += [
+            f"{name}: {len(rows)} closes ({len(pairs)} hesitant/confident pairs)",
+            "",
+            "| round | closes | next_step true / false | trial_close true / false"
+            " | confident_tone true / false |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for rd in (*ROUNDS, "all"):
+            sub = [r for r in rows if rd in ("all", r["round"])]
+            cells = [f"{sum(r[k] for r in sub)} / {sum(not r[k] for r in sub)}" for k in LABELS]
+            out.append(f"| {rd} | {len(sub)} | " + " | ".join(cells) + " |")
+        tags = Counter(t for r in rows for t in r["tags"])
+        structure = ", ".join(f"{tags[t]} {t}" for t in STRUCTURE_TAGS)
+        hard = ", ".join(
+            f"{k.split(':', 1)[1]} {n}"
+            for k, n in sorted(tags.items())
+            if k.startswith("hard_negative:")
+        )
+        out += ["", f"Structure: {structure}.", f"Hard negatives: {hard}.", ""]
+    total = sum(len(rows) for rows in CORPORA.values())
+    out.append(f"All files: {total} closes.")
+    return "\n".join(out)
+
+
+def test_readme_counts_match() -> None:
     text = README.read_text(encoding="utf-8")
-    assert f"closes.jsonl: {len(dev)} closes" in text
-    assert f"closes_holdout.jsonl: {len(holdout)} closes" in text
+    for name, rows in CORPORA.items():
+        assert f"{name}: {len(rows)} closes" in text, name
+    assert counts_block() in text, "README counts are stale: run python tests/test_corpus.py"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(counts_block() + "\n")
