@@ -66,8 +66,10 @@ def mentions_next_step(clause: Clause) -> bool:
 def find(clauses: list[Clause]) -> int | None:
     """Index of the first next-step clause, or None."""
     for i, c in enumerate(clauses):
-        recent = reversed(clauses[max(0, i - 2):i])
-        prev = next((p for p in recent if len(p.core.split()) > 2), None)
+        # the last two substantial clauses ("if", "so", "ok" are skipped); one naming a stage wins
+        # over a tag between ("the next step is a test, is that right, and what does it involve")
+        recent = [p for p in reversed(clauses[max(0, i - 4):i]) if len(p.core.split()) > 2][:2]
+        prev = next((p for p in recent if names_stage(p.core)), recent[0] if recent else None)
         if is_next_step(c, prev):
             return i
     return None

@@ -199,7 +199,7 @@ def clauses(text: str) -> list[Clause]:
                       and not _hedged_statement(words))
             asks, wh = _asks(core, ends_q)
             out.append(Clause(norm, raw, si, asks, wh, core))
-    return _frames_before_colon(out)
+    return _subordinate_frames(_frames_before_colon(out))
 
 
 def _frames_before_colon(out: list[Clause]) -> list[Clause]:
@@ -208,5 +208,17 @@ def _frames_before_colon(out: list[Clause]) -> list[Clause]:
     for i, c in enumerate(out[:-1]):
         if (c.asks and c.raw.rstrip().endswith(":") and out[i + 1].sentence == c.sentence
                 and out[i + 1].asks):
+            out[i] = dataclasses.replace(c, asks=False, wh=False)
+    return out
+
+
+def _subordinate_frames(out: list[Clause]) -> list[Clause]:
+    """A time or condition clause ending in "," before an ask in the same sentence frames that ask
+    and asks nothing itself ("when the process wraps up, would anything keep me from...?");
+    "when will I hear, and..." (an inversion) still asks."""
+    for i, c in enumerate(out[:-1]):
+        if (c.asks and c.raw.rstrip().endswith(",") and out[i + 1].sentence == c.sentence
+                and out[i + 1].asks
+                and lexicon.pattern("subordinate_frame", anchored=True).match(c.core)):
             out[i] = dataclasses.replace(c, asks=False, wh=False)
     return out
