@@ -43,6 +43,7 @@ PREFIXES = {
     "closes_holdout4.jsonl": "z",
     "closes_holdout5.jsonl": "v",
     "closes_holdout6.jsonl": "w",
+    "closes_holdout7.jsonl": "u",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
