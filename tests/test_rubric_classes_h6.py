@@ -122,3 +122,14 @@ def test_confident_questions(cls: str, text: str) -> None:
                                   "can you say how the panel will arrive at a decision"])
 def test_how_the_decision_is_reached(text: str) -> None:
     assert passed(text, "next_step", "final")
+
+
+def test_wanting_stronger_colleagues_is_confident() -> None:
+    text = "I'd love to work with people stronger than me. What are the next steps?"
+    assert passed(text, "confident_tone")
+
+
+@pytest.mark.parametrize("text", ["When you make the decision, will it come from you or HR?",
+                                  "once you've decided, would you let me know by phone"])
+def test_ask_framed_by_a_process_time_clause(text: str) -> None:
+    assert passed(text, "next_step")

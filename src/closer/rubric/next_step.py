@@ -53,9 +53,18 @@ def is_next_step(clause: Clause, previous: Clause | None = None) -> bool:
     if not clause.asks or vetoed(core):
         return False
     if not about_process(core):
+        if previous is not None and _process_frame(previous):
+            return not trial_close.is_close(clause, None)
         return (previous is not None and names_stage(previous.core)
                 and lexicon.pattern("ns_followup", anchored=True).match(core) is not None)
     return not trial_close.is_close(clause, None)
+
+
+def _process_frame(clause: Clause) -> bool:
+    """A time clause about the process framing the ask after it ("when I hear back, will it be
+    from you or the recruiter?"); the ask is about that process unless it is a trial close."""
+    return (not clause.asks and not vetoed(clause.core) and about_process(clause.core)
+            and lexicon.pattern("subordinate_frame", anchored=True).match(clause.core) is not None)
 
 
 def mentions_next_step(clause: Clause) -> bool:
