@@ -68,5 +68,6 @@ def test_spoken_closes_score_like_their_labels(variant: str, transcriber) -> Non
                 wrong.append(f"{clip.id} {label}={predicted[label][-1]}: {transcript.text!r}")
     scores = {label: f1(expected[label], predicted[label]) for label in LABELS}
     detail = ", ".join(f"{k} F1 {v:.3f}" for k, v in scores.items()) + "\n" + "\n".join(wrong)
+    print(f"\n{variant}: {detail}")  # the figures, with `pytest -s`
     for label, score in scores.items():
         assert score >= F1_FLOOR, f"{variant}: {label} F1 below {F1_FLOOR}; {detail}"
