@@ -31,6 +31,10 @@ _ASIDE = re.compile(r",\s*if any\s*,", re.IGNORECASE)  # "what reservations, if 
 _MAX_BEFORE_WH = 2  # words before an inner "what's next" that leave it an ask ("cool what's next")
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
 _TAIL_ADVERBS = frozenset({"now", "then"})  # "what happens now | do I wait": stays with the left
+# A time asked after a preposition ("on what day...", "by which date...", "within what time frame")
+# is a wh-question (about a timeline, not a yes/no request).
+_TIME_WH = re.compile(r"(on|by|at|in|within|around|before|until) (what|which) "
+                      r"(date|day|week|month|time ?frame|timeframe|time)\b|by when\b")
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
 def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
     """(asks, is a wh-question) for a clause core."""
     words = core.split()
-    wh = (bool(words) and words[0] in _WH
+    wh = (((bool(words) and words[0] in _WH) or _TIME_WH.match(core) is not None)
           and not lexicon.pattern("misheard_yes_no", anchored=True).match(core))
     if ends_q or wh or _opens_question(words, 0):
         # "could you tell me when...", "do you know when...": a wh-question inside a yes/no frame

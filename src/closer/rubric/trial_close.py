@@ -10,7 +10,10 @@ when it has
   [tc_advance] ("would you be a yes on me?", "can I count on moving to the next step?"),
 - the interviewer's JUDGEMENT of the candidate [tc_judgement] ("are you convinced I'm the one for
   this job?"; as a wh-question only [tc_judgement_wh]: "how do I stack up?"),
-- or an agreement tag after a fit statement ("...a fantastic fit. Do you agree?").
+- or an agreement tag after a fit statement or a hoped-for advancement ("...a fantastic fit. Do you
+  agree?", "I'm hoping you'll offer me the job. Will you?").
+A reservation about the candidate's own work in the same clause counts as about the candidate
+("anything about how I handled the case study that worries you?").
 Vetoed when the reservation is about something else [tc_veto: pay, the role's history, the team,
 the product] and no advancement is named. In the final round a close aimed only at another round
 [next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
@@ -71,7 +74,7 @@ def is_close(clause: Clause, previous: Clause | None) -> bool:
     if "tc_veto" in vetoes(core):
         return False
     candidate = lexicon.has("tc_candidate", core)
-    own_work = _about_own_work(core, previous)
+    own_work = _about_own_work(core, previous) or lexicon.has("tc_own_work", core)
     if lexicon.has("tc_reservation", core) and (candidate or advance or own_work):
         return True
     if advance and not clause.wh:
@@ -81,7 +84,8 @@ def is_close(clause: Clause, previous: Clause | None) -> bool:
     if (candidate or advance) and clause.wh and lexicon.has("tc_judgement_wh", core):
         return True
     return (previous is not None and lexicon.has("agreement_tags", core)
-            and len(core.split()) <= 8 and lexicon.has("tc_judgement", previous.core))
+            and len(core.split()) <= 8
+            and (lexicon.has("tc_judgement", previous.core) or advancement(previous.core)))
 
 
 def _about_own_work(core: str, previous: Clause | None) -> bool:
