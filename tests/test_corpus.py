@@ -44,6 +44,7 @@ PREFIXES = {
     "closes_holdout5.jsonl": "v",
     "closes_holdout6.jsonl": "w",
     "closes_holdout7.jsonl": "u",
+    "closes_holdout8.jsonl": "t",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
