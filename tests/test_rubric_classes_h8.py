@@ -7,7 +7,8 @@ an apology. Trial close: "on track to reach it", "the kind of X you'd want to br
 you everything you need to feel confident about me", "make me your hire", "a good word for me".
 Next step: where my application goes, the process once you've decided, a timescale for getting
 back, how a panel is run, what happens between now and a decision; having your support going into
-a round, or a good word for the last round, is a trial close and not a question about the process."""
+a round, or a good word for the last round, is a trial close and not a question about the
+process."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ NOT_CONFIDENT = {
                               "comes after this interview?"],
     "not doing myself justice": ["I don't think I did myself justice in the case study. When do "
                                  "you decide?"],
-    "doubting the first choice": ["I doubt I'm the candidate you'll pick, but thanks for your time.",
+    "doubting the first choice": ["I doubt I'm the candidate you'll pick, but thanks for "
+                                  "your time.",
                                   "I suspect I'm not your top pick. What's the timeline?"],
     "the others stronger": ["I'm sure the other applicants were more impressive, but when will "
                             "you let me know?"],
@@ -51,10 +53,17 @@ TC_ASKS = {
 }
 NS_ASKS = {
     "where my application goes": ["So after today, where does my candidacy go?"],
-    "the process once decided": ["What's the process after you've made up your minds?"],
+    "the process once decided": ["What's the process after you've made up your minds?",
+                                 "and how does it go once the panel has made up their minds"],
     "a timescale for getting back": ["Do you have a timescale for coming back to candidates?"],
+    "the next bit": ["ok so whats the next bit"],
+    "weeks between stages": ["Would anything stop you putting me through? And how many days "
+                             "pass between this round and the next one?"],
+    "how the decision is made": ["Could you explain how you will make the hiring decision?"],
+    "finishing a round": ["When do you hope to wrap up the current round of interviews?"],
     "how a panel is run": ["How is the final panel normally structured?"],
-    "between now and a decision": ["I'd welcome an overview of what happens from here until a "
+    "between now and a decision": ["I'd be grateful for an outline of how things go from here.",
+                                   "I'd welcome an overview of what happens from here until a "
                                    "hiring decision."],
 }
 NOT_NS = {
