@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from closer.rubric import evaluate, next_step, trial_close
+from closer.rubric import next_step, trial_close
 from closer.rubric.text import clauses
-from closer.types import Transcript
-
-
-def passed(text: str, check: str, round: str = "first") -> bool:
-    return evaluate(Transcript(text), round).checks[check].passed  # type: ignore[arg-type]
-
+from rubric_helpers import passed
 
 NS_STATEMENTS_NOT_ASKS = [  # a statement naming what's next is not an ask
     "I'm looking forward to hearing about what comes next.",

@@ -14,11 +14,7 @@ import pytest
 
 from closer.rubric import evaluate, evaluate_objection_reply
 from closer.types import Transcript
-
-
-def passed(text: str, check: str, round: str = "first") -> bool:
-    return evaluate(Transcript(text), round).checks[check].passed  # type: ignore[arg-type]
-
+from rubric_helpers import passed
 
 NS_ASKS = {
     "grateful if you could": ["I'd be most obliged if you could describe the remaining interviews.",

@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from closer.rubric import evaluate
-from closer.types import Transcript
-
-
-def passed(text: str, check: str, round: str = "first") -> bool:
-    return evaluate(Transcript(text), round).checks[check].passed  # type: ignore[arg-type]
-
+from rubric_helpers import passed
 
 TC_ASKS = {
     "weakest in my record": ["Where does my background come across weakest to you?",

@@ -14,13 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from closer.rubric import evaluate
-from closer.types import Transcript
-
-
-def passed(text: str, check: str, round: str = "first") -> bool:
-    return evaluate(Transcript(text), round).checks[check].passed  # type: ignore[arg-type]
-
+from rubric_helpers import passed
 
 NOT_CONFIDENT = {
     "thin experience": ["My retail background is a little thin, but when will I hear back?"],
