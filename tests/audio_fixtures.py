@@ -3,10 +3,11 @@
 tests/data/audio_manifest.json names the corpus ids (tests/data/closes.jsonl), the TTS voice and
 rate, and the variants (plain, slow, noisy). Clips are rendered with closer's own TTS (pyttsx3 ->
 espeak-ng), resampled to 16 kHz, padded with silence as a microphone would record, and written as
-16-bit WAV files into a cache outside the tree (`$CLOSER_TEST_CACHE` or ~/.cache/closer-tests),
-in a folder named by a hash of everything that shapes the audio. espeak-ng's output drifts very
-slightly from one utterance to the next within a process, so the whole set is always rendered in
-one fresh subprocess, in manifest order: the same inputs give the same bytes.
+16-bit WAV files into a gitignored cache (`$CLOSER_TEST_CACHE` or tests/.cache), in a folder
+named by a hash of everything that shapes the audio. espeak-ng's output drifts very slightly from
+one utterance to the next within a process, so the whole set is always rendered in one fresh
+subprocess, in manifest order: the same inputs give the same bytes. Levels and pink noise come
+from tests/degrade.py, shared with the degraded fixtures.
 
 Run `python tests/audio_fixtures.py` to build (or find) the cache and print its folder.
 """
@@ -25,10 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from degrade import active_power, pink_noise
+
+CACHE_ROOT = Path(__file__).resolve().parent / ".cache"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST_PATH = DATA_DIR / "audio_manifest.json"
 CORPUS_PATH = DATA_DIR / "closes.jsonl"
-_FORMAT_VERSION = "4"  # bump when the rendering code below changes what it writes
+_FORMAT_VERSION = "5"  # bump when the rendering code below changes what it writes
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def _engine_version() -> str:
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("CLOSER_TEST_CACHE", Path.home() / ".cache" / "closer-tests"))
+    """Where fixture caches live: `$CLOSER_TEST_CACHE`, else tests/.cache (gitignored)."""
+    return Path(os.environ.get("CLOSER_TEST_CACHE", CACHE_ROOT))
 
 
 def cache_dir(manifest: dict[str, Any] | None = None,
@@ -136,29 +141,14 @@ def _render_all(out: Path) -> None:
             write_wav(out / name / f"{clip_id}.wav", audio, SAMPLE_RATE_HZ)
 
 
-def active_power(speech: Any, rate: int = 16_000, frame_s: float = 0.02,
-                 floor_db: float = 30.0) -> float:
-    """Mean power of the frames within `floor_db` of the loudest: the speech, not its pauses."""
-    import numpy as np
-
-    n = int(rate * frame_s)
-    frames = speech[: speech.size // n * n].astype(np.float64).reshape(-1, n)
-    power = np.mean(frames**2, axis=1)
-    active = power[power >= power.max() * 10 ** (-floor_db / 10)]
-    return float(active.mean())
-
-
 def _add_noise(audio: Any, speech: Any, snr_db: float, colour: str, seed: list[int]) -> Any:
     """`audio` plus seeded white or pink noise `snr_db` below the active power of `speech`."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
-    noise = rng.standard_normal(audio.size)
-    if colour == "pink":  # 1/f power: shape the white spectrum by 1/sqrt(f)
-        spectrum = np.fft.rfft(noise)
-        spectrum[1:] /= np.sqrt(np.arange(1, spectrum.size))
-        spectrum[0] = 0.0
-        noise = np.fft.irfft(spectrum, n=audio.size)
+    if colour == "pink":  # 1/f power, shared with tests/degrade.py
+        noise = pink_noise(audio.size, seed)
+    else:
+        noise = np.random.default_rng(seed).standard_normal(audio.size)
     noise *= np.sqrt(active_power(speech) / 10 ** (snr_db / 10) / np.mean(noise**2))
     return (audio + noise).astype(np.float32)
 
