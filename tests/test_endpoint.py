@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from closer.endpoint import Endpointer, EndpointSettings, classify_turn, run_endpointing
+from closer.endpoint import Endpointer, EndpointSettings, run_endpointing
+from closer.turn.decide import TurnSettings
+
+TURN = TurnSettings()
 
 CHUNK_S = 0.032
 SPEECH, SILENCE, MIDDLE = 0.9, 0.05, 0.42
@@ -31,7 +34,7 @@ def test_speech_then_long_silence_ends_with_times():
     assert events[2].at_s == pytest.approx(chunks(4.0) * CHUNK_S)
 
 
-def test_end_is_decided_after_neutral_wait():
+def test_end_without_any_transcript_waits_the_unknown_wait():
     ep = Endpointer(CHUNK_S)
     for p in script((SPEECH, 2.0)):
         ep.update(p)
@@ -41,10 +44,10 @@ def test_end_is_decided_after_neutral_wait():
             decided_at = ep.t_s
             break
     assert decided_at is not None
-    assert decided_at - ep.last_voice_end_s == pytest.approx(1.7, abs=CHUNK_S)
+    assert decided_at - ep.last_voice_end_s == pytest.approx(TURN.unknown_end_s, abs=CHUNK_S)
 
 
-@pytest.mark.parametrize("pause_s", [1.0, 1.4])
+@pytest.mark.parametrize("pause_s", [1.0, 1.4, 2.0])
 def test_thinking_pause_does_not_end_the_answer(pause_s):
     probs = script((SPEECH, 2.0), (SILENCE, pause_s), (SPEECH, 2.0), (SILENCE, 3.0))
     events = run_endpointing(probs, CHUNK_S)
@@ -52,9 +55,9 @@ def test_thinking_pause_does_not_end_the_answer(pause_s):
     assert events[-1].at_s == pytest.approx((2 * chunks(2.0) + chunks(pause_s)) * CHUNK_S)
 
 
-def test_two_second_pause_ends_the_answer():
-    probs = script((SPEECH, 2.0), (SILENCE, 2.0), (SPEECH, 2.0))
-    events = run_endpointing(probs, CHUNK_S)
+def test_a_pause_past_the_ceiling_ends_the_answer_whatever_was_said():
+    probs = script((SPEECH, 2.0), (SILENCE, 3.2), (SPEECH, 2.0))
+    events = run_endpointing(probs, CHUNK_S, texts=[(chunks(2.3), "So given all of that,")])
     assert kinds(events) == ["speech_start", "pause", "speech_end"]
     assert events[-1].at_s == pytest.approx(chunks(2.0) * CHUNK_S)
 
@@ -127,15 +130,21 @@ def _end_delay(text: str, silence_s: float = 4.0) -> float | None:
     return None
 
 
-def test_finished_question_ends_fast():
+def test_finished_trial_close_ends_fast():
     delay = _end_delay("Is there any reason you wouldn't feel comfortable passing me on "
                        "to the next round?")
-    assert delay == pytest.approx(0.6, abs=CHUNK_S)
+    assert delay == pytest.approx(TURN.ask_end_s, abs=CHUNK_S)
 
 
-def test_finished_statement_ends_fast():
-    delay = _end_delay("I'd love to move forward and I'm confident I can deliver in this role.")
-    assert delay == pytest.approx(0.7, abs=CHUNK_S)
+def test_finished_next_step_question_ends_fast():
+    delay = _end_delay("Thanks. What does the next step in the process look like?")
+    assert delay == pytest.approx(TURN.ask_end_s, abs=CHUNK_S)
+
+
+def test_statement_after_an_ask_waits_past_a_thinking_pause():
+    delay = _end_delay("What are the next steps? I'd love to keep the conversation going.")
+    assert delay == pytest.approx(TURN.after_ask_end_s, abs=CHUNK_S)
+    assert delay > 2.0
 
 
 @pytest.mark.parametrize("text", [
@@ -143,35 +152,32 @@ def test_finished_statement_ends_fast():
     "Based on everything we've discussed.",
     "Thank you for your time.",
     "Thanks so much!",
+    "My last team shipped the same kind of platform.",
     "What does the next step look like, and",
     "I was wondering about the um",
+    "Is there any reason why",
+    "What does the next step",
 ])
-def test_dangling_text_waits_longer(text):
+def test_unfinished_or_nothing_asked_waits_for_the_ceiling(text):
     assert _end_delay(text, silence_s=2.0) is None
-    assert _end_delay(text) == pytest.approx(2.6, abs=CHUNK_S)
+    assert _end_delay(text) == pytest.approx(TURN.ceiling_s, abs=CHUNK_S)
 
 
 def test_stale_text_is_ignored():
     # The transcript was taken during an earlier pause; more speech followed, so the
-    # question mark no longer describes the end and the neutral wait applies.
-    probs = script((SPEECH, 2.0), (SILENCE, 0.5), (SPEECH, 2.0), (SILENCE, 3.0))
-    text_at = chunks(2.4)
-    events = run_endpointing(probs, CHUNK_S, texts=[(text_at, "Can I ask a question?")])
+    # question mark no longer describes the end and the unknown wait applies.
+    probs = script((SPEECH, 2.0), (SILENCE, 0.4), (SPEECH, 2.0), (SILENCE, 3.0))
+    text_at = chunks(2.35)
+    events = run_endpointing(probs, CHUNK_S, texts=[(text_at, "What are the next steps?")])
     assert kinds(events) == ["speech_start", "pause", "pause", "speech_end"]
-    assert events[-1].at_s == pytest.approx((2 * chunks(2.0) + chunks(0.5)) * CHUNK_S)
+    assert events[-1].at_s == pytest.approx((2 * chunks(2.0) + chunks(0.4)) * CHUNK_S)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("What does the next step in the interview process look like?", "question"),
-    ("I'm excited about this role.", "statement"),
-    ("", "unknown"),
-    ("so I think that", "dangling"),
-    ("Based on what we've talked about today", "dangling"),
-    ("Thank you for your time. Based on what we've talked about today, is there any reason "
-     "you wouldn't pass me on?", "question"),
-    ("Thank you for your time. I'd love to hear about next steps.", "statement"),
-    ("that is all from me", "unknown"),
-    ("Thank you.", "dangling"),
-])
-def test_classify_turn(text, expected):
-    assert classify_turn(text) == expected
+def test_finish_now_ends_at_the_last_voice():
+    ep = Endpointer(CHUNK_S)
+    for p in script((SPEECH, 1.0), (SILENCE, 0.2)):
+        ep.update(p)
+    event = ep.finish_now()
+    assert event.kind == "manual" and ep.done
+    assert event.at_s == pytest.approx(chunks(1.0) * CHUNK_S)
+    assert ep.update(SPEECH) == []

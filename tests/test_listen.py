@@ -11,10 +11,12 @@ from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
 from closer.listen import CHUNK_S, ListenSettings, level_dbfs, listen
 from closer.mic import ArrayMicrophone
+from closer.turn.decide import TurnSettings
 from closer.types import Transcript, Word
 from closer.vad import ScriptedVad
 
 SPEECH, SILENCE = 0.9, 0.02
+TURN = TurnSettings()
 
 
 def n(seconds: float) -> int:
@@ -65,32 +67,94 @@ def test_answer_keeps_pre_roll_and_tail_and_reuses_the_pause_transcript():
     ans = listen(mic, tr, vad=ScriptedVad(probs, after=SILENCE))
     assert ans.reaction_s == pytest.approx(n(1.0) * CHUNK_S)
     assert not ans.no_speech and not ans.cut_at_limit and ans.device_error is None
+    assert ans.ended_by == "silence"
     first, last = ans.audio[0] * 10000, ans.audio[-1] * 10000
     assert first == pytest.approx(n(1.0) - round(0.3 / CHUNK_S), abs=1)
     assert last == pytest.approx(n(1.0) + n(3.0) + round(0.25 / CHUNK_S), abs=1)
     assert len(tr.calls) == 1, "the pause transcript is the final one"
     assert ans.transcript.duration_s == pytest.approx(len(ans.audio) / 16000)
     assert [w.text for w in ans.transcript.words] == ["hi"]
-    # finished question: ends ~0.6 s after the speech, not after the neutral 1.7 s
-    assert (mic.consumed - n(4.0)) * CHUNK_S == pytest.approx(0.6, abs=0.1)
+    # a finished trial close, but this "voice" stops at full strength without a fade: the
+    # held-ending wait, not the fast one
+    assert (mic.consumed - n(4.0)) * CHUNK_S == pytest.approx(TURN.held_ask_end_s, abs=0.1)
 
 
-@pytest.mark.parametrize(("text", "wait_s"), [("Based on everything we've discussed,", 2.6),
-                                              ("", 1.7)])
-def test_dangling_or_unknown_text_waits_longer(text, wait_s):
+def fading_voice(speech_s: float, lead_s: float = 0.0) -> np.ndarray:
+    """A 150 Hz 'voice' that fades out over its last 0.3 s, after `lead_s` of silence."""
+    t = np.arange(round(speech_s * 16000)) / 16000
+    env = np.clip((speech_s - t) / 0.3, 0.0, 1.0)
+    voice = (0.3 * env * np.sin(2 * np.pi * 150 * t)).astype(np.float32)
+    return np.concatenate([np.zeros(round(lead_s * 16000), np.float32), voice])
+
+
+def test_finished_ask_that_fades_out_ends_fast():
+    probs = script((SILENCE, 1.0), (SPEECH, 3.0), (SILENCE, 5.0))
+    tr = FakeTranscriber("Is there any reason you wouldn't pass me on to the next round?")
+    mic = CountingMic(fading_voice(3.0, lead_s=1.0))
+    listen(mic, tr, vad=ScriptedVad(probs, after=SILENCE))
+    assert (mic.consumed - n(4.0)) * CHUNK_S == pytest.approx(TURN.ask_end_s, abs=0.1)
+
+
+@pytest.mark.parametrize(("text", "wait_s"), [
+    ("Based on everything we've discussed,", TURN.ceiling_s),
+    ("My last team shipped the same kind of platform.", TURN.ceiling_s),
+    ("", TURN.ceiling_s),
+    ("What are the next steps? I'd love to keep talking.", TURN.after_ask_end_s),
+])
+def test_unfinished_or_nothing_asked_waits_longer(text, wait_s):
     probs = script((SILENCE, 0.5), (SPEECH, 2.0), (SILENCE, 5.0))
     mic = CountingMic(np.zeros(0, np.float32))
     listen(mic, FakeTranscriber(text), vad=ScriptedVad(probs, after=SILENCE))
     assert (mic.consumed - n(0.5) - n(2.0)) * CHUNK_S == pytest.approx(wait_s, abs=0.1)
 
 
-def test_thinking_pause_keeps_listening_and_final_transcript_covers_everything():
-    probs = script((SPEECH, 2.0), (SILENCE, 1.4), (SPEECH, 2.0), (SILENCE, 3.0))
-    tr = FakeTranscriber("I think so.")
-    ans = listen(ArrayMicrophone(np.zeros(0, np.float32)), tr,
+class ChunkNamingTranscriber:
+    """Names the chunks each call heard ("c12-40"), so a transcript shows what it covered."""
+
+    def __init__(self, delay_s: float = 0.0) -> None:
+        self.delay_s, self.calls = delay_s, []
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        threading.Event().wait(self.delay_s)
+        ids = np.round(audio[::CHUNK_SAMPLES] * 10000).astype(int)
+        self.calls.append((int(ids[0]), int(ids[-1])))
+        return Transcript(f"c{ids[0]}-{ids[-1]}", (Word("w", 0.0, 0.1),), len(audio) / 16000)
+
+
+@pytest.mark.parametrize("delay_s", [0.0, 0.05])
+@pytest.mark.parametrize("pause_s", [0.7, 1.2, 2.0])
+def test_thinking_pause_is_a_cut_and_segments_cover_the_answer_once(pause_s, delay_s):
+    probs = script((SPEECH, 2.0), (SILENCE, pause_s), (SPEECH, 2.0), (SILENCE, 4.0))
+    tr = ChunkNamingTranscriber(delay_s)
+    ans = listen(ArrayMicrophone(numbered_audio(len(probs))), tr,
                  vad=ScriptedVad(probs, after=SILENCE))
-    assert len(ans.audio) / 16000 == pytest.approx(2.0 + 1.4 + 2.0 + 0.25, abs=0.1)
-    assert max(tr.calls) >= len(ans.audio) - 2 * CHUNK_SAMPLES
+    assert len(ans.audio) / 16000 == pytest.approx(2.0 + pause_s + 2.0 + 0.25, abs=0.1)
+    spans = [tuple(int(x) for x in part[1:].split("-")) for part in ans.transcript.text.split()]
+    assert len(spans) == 2, ans.transcript.text
+    assert spans[0][0] == 0 and spans[1][0] == spans[0][1] + 1, "no overlap, no gap"
+    assert spans[1][1] == pytest.approx(ans.audio[-1] * 10000, abs=1)
+    # the second segment's words are placed after the first one's
+    assert ans.transcript.words[1].start == pytest.approx((spans[1][0]) * CHUNK_S, abs=0.05)
+
+
+def test_short_pause_is_not_a_cut():
+    probs = script((SPEECH, 1.0), (SILENCE, 0.4), (SPEECH, 1.0), (SILENCE, 4.0))
+    tr = ChunkNamingTranscriber()
+    ans = listen(ArrayMicrophone(numbered_audio(len(probs))), tr,
+                 vad=ScriptedVad(probs, after=SILENCE))
+    assert len(ans.transcript.text.split()) == 1
+    assert ans.transcript.text.startswith("c0-")
+
+
+def test_enter_ends_the_answer_at_once():
+    probs = script((SPEECH, 2.0), (SILENCE, 0.5), (SPEECH, 5.0))
+    mic = CountingMic(np.zeros(0, np.float32))
+    pressed = iter([False] * n(2.3) + [True])
+    ans = listen(mic, FakeTranscriber("I think that is all."),
+                 vad=ScriptedVad(probs, after=SPEECH), stop=lambda: next(pressed, True))
+    assert ans.ended_by == "enter" and not ans.cut_at_limit
+    assert mic.consumed == n(2.3) + 1
+    assert ans.transcript.text == "I think that is all."
 
 
 def test_slow_partial_that_misses_later_speech_is_not_reused():

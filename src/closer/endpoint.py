@@ -1,26 +1,26 @@
 """Pure endpointing: speech probabilities per chunk (and the running transcript) -> turn events.
 
 No audio, no clock, no I/O: `Endpointer.update(prob)` advances by one chunk of `chunk_s` seconds
-and returns the events that chunk caused. Silence alone cannot both wait out a thinking pause and
-answer fast, so the wait after speech depends on what was said (`classify_turn`): a finished
-question ends the turn after ~0.6 s, a neutral text after ~1.7 s, a dangling clause or a lone
-"thank you for your time." after ~2.6 s. The text counts only if it covers all speech so far.
+and returns the events that chunk caused. The VAD hysteresis lives here; when the silence after
+speech is long enough is `closer.turn.decide`'s call, from what the running transcript says
+(`set_text`, which counts only if it covers all speech so far), how the last words were said
+(`set_ending`) and the silence so far. `finish_now()` ends the answer at once (the Enter key).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from closer import prompts
+from closer.turn.decide import Decision, Evidence, TurnSettings, decide
+from closer.turn.prosody import Ending
+from closer.turn.reading import Reading, read
 
 _LOGGER = logging.getLogger(__name__)
 
-EventKind = Literal["speech_start", "pause", "speech_end", "no_speech", "limit"]
-TurnClass = Literal["question", "statement", "dangling", "unknown"]
+EventKind = Literal["speech_start", "pause", "speech_end", "no_speech", "limit", "manual"]
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,7 @@ class EndpointSettings:
     start_timeout_s: float = 8.0  # seconds from mic open without speech -> no_speech
     max_answer_s: float = 45.0  # seconds from speech start -> limit (answer cut there)
     pause_s: float = 0.3  # seconds of silence that make a pause (the caller re-transcribes)
-    question_end_s: float = 0.6  # seconds of silence that end a turn after a finished question
-    statement_end_s: float = 0.7  # seconds of silence after a finished statement
-    neutral_end_s: float = 1.7  # s of silence, text unknown (> a 1.5 s thinking pause)
-    dangling_end_s: float = 2.6  # seconds of silence after a dangling clause or a lone pleasantry
-
-    def end_silence_s(self, turn: TurnClass) -> float:
-        return {
-            "question": self.question_end_s,
-            "statement": self.statement_end_s,
-            "dangling": self.dangling_end_s,
-            "unknown": self.neutral_end_s,
-        }[turn]
+    turn: TurnSettings = field(default_factory=TurnSettings)  # when a silence ends the turn
 
 
 @dataclass(frozen=True)
@@ -50,40 +39,6 @@ class Event:
     kind: EventKind
     at_s: float  # when it happened, seconds from mic open (speech_start: first speech chunk;
     # speech_end and pause: end of the last speech chunk; no_speech and limit: when decided)
-
-
-_WORD_RE = re.compile(r"[a-z0-9']+")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text.lower().replace("’", "'"))
-
-
-def classify_turn(text: str) -> TurnClass:
-    """Say whether `text` reads as a finished turn: question, statement, dangling or unknown."""
-    stripped = text.strip().strip('"').rstrip()
-    words = _words(stripped)
-    if not words:
-        return "unknown"
-    table = prompts.load("turn")
-    joined = " ".join(words)
-    if joined in set(table["pleasantries"]):
-        return "dangling"
-    if stripped.endswith("?"):
-        return "question"
-    if stripped.endswith(("...", "…", ",", "-", "—", ";", ":")):
-        return "dangling"
-    if words[-1] in set(table["dangling_last_words"]):
-        return "dangling"
-    last_sentence = _words(re.split(r"[.!?]\s+", stripped)[-1])
-    last_joined = " ".join(last_sentence)
-    if len(last_sentence) <= int(table["dangling_opener_max_words"]) and any(
-        last_joined == op or last_joined.startswith(op + " ") for op in table["dangling_openers"]
-    ):
-        return "dangling"
-    if stripped.endswith((".", "!")):
-        return "statement"
-    return "unknown"
 
 
 class Endpointer:
@@ -99,8 +54,10 @@ class Endpointer:
         self._voiced = False  # hysteresis state after start
         self._last_voice_end = 0.0  # end of the last speech chunk
         self._paused = False  # a pause event was sent for the current silence
-        self._text = ""
+        self._reading: Reading | None = None
         self._text_covers_s = -1.0
+        self._ending: Ending | None = None
+        self._ending_at_s = -1.0
 
     @property
     def silence_s(self) -> float:
@@ -117,14 +74,27 @@ class Endpointer:
 
     def set_text(self, text: str, covers_until_s: float) -> None:
         """The running transcript of the audio up to `covers_until_s` seconds from mic open."""
-        self._text = text
+        self._reading = read(text)
         self._text_covers_s = covers_until_s
 
-    def turn_class(self) -> TurnClass:
-        """How the current text reads; "unknown" when it misses speech after it was taken."""
-        if self._text_covers_s < self._last_voice_end - 1e-9:
-            return "unknown"
-        return classify_turn(self._text)
+    def set_ending(self, ending: Ending, voice_end_s: float) -> None:
+        """How the speech that stopped at `voice_end_s` ended (pitch, fade)."""
+        self._ending, self._ending_at_s = ending, voice_end_s
+
+    def evidence(self) -> Evidence:
+        """What is known now; text or prosody from before the latest speech does not count."""
+        covers = self._text_covers_s >= self._last_voice_end - 1e-9
+        fresh = abs(self._ending_at_s - self._last_voice_end) < 1e-6
+        return Evidence(self.silence_s, self._reading if covers else None,
+                        self._ending if fresh else None)
+
+    def decision(self) -> Decision:
+        return decide(self.evidence(), self.settings.turn)
+
+    def finish_now(self) -> Event:
+        """End the answer at once (the candidate pressed Enter)."""
+        started = self.started_at is not None
+        return self._finish("manual", self._last_voice_end if started else self.t_s)
 
     def update(self, prob: float) -> list[Event]:
         """Feed the speech probability of the next chunk; return the events it caused."""
@@ -144,8 +114,9 @@ class Endpointer:
         elif not self._paused and self.silence_s >= s.pause_s - 1e-9:
             self._paused = True
             events.append(Event("pause", self._last_voice_end))
-        if not self._voiced and self.silence_s >= s.end_silence_s(self.turn_class()) - 1e-9:
-            _LOGGER.debug("turn ends: %s after %.2f s silence", self.turn_class(), self.silence_s)
+        decision = None if self._voiced else self.decision()
+        if decision is not None and decision.end:
+            _LOGGER.debug("turn ends after %.2f s of silence: %s", self.silence_s, decision.why)
             events.append(self._finish("speech_end", self._last_voice_end))
         elif self.t_s - self.started_at >= s.max_answer_s - 1e-9:
             events.append(self._finish("limit", self.t_s))
