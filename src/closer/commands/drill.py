@@ -44,6 +44,13 @@ def open_history() -> Any:
     return open_()
 
 
+def make_enter_key() -> Any:
+    """Enter ends an answer when stdin is a terminal (None otherwise)."""
+    from closer.enter_key import EnterKey
+
+    return EnterKey.for_terminal()
+
+
 def make_attempt(**fields: Any) -> Any:
     from closer.history import Attempt
 
@@ -57,8 +64,9 @@ def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
 
     vad = SileroVad()
 
-    def listen_once(mic: Any, transcriber: Any, settings: Any, on_status: Any) -> Any:
-        return listen(mic, transcriber, settings, on_status, vad)
+    def listen_once(mic: Any, transcriber: Any, settings: Any, on_status: Any,
+                    stop: Any = None) -> Any:
+        return listen(mic, transcriber, settings, on_status, vad, stop=stop)
 
     if max_answer_s is None:
         return listen_once, ListenSettings()
@@ -87,17 +95,20 @@ def make_meter(json_mode: bool) -> Any:
 
 
 def build_deps(args: argparse.Namespace, mic: Any, speaker: Any, transcriber: Any,
-               max_answer_s: float | None = None, out: Any = None) -> Any:
-    """Wire listen, the rubric, the report and the meter around the given devices and model."""
+               max_answer_s: float | None = None, out: Any = None, enter: Any = None) -> Any:
+    """Wire listen, the rubric, the report and the meter around the given devices and model;
+    with `enter` (a `closer.enter_key.EnterKey`), Enter ends an answer at once."""
     from closer.drill.events import HumanSink, JsonLinesSink
     from closer.drill.flow import DrillDeps
 
     stream = out or sys.stdout
     listen, settings = make_listen(max_answer_s)
+    if enter is not None:
+        listen = enter.wrap(listen)
     evaluate, objection_reply, result_json, measure = scoring_parts()
     return DrillDeps(
         speaker=speaker, mic=mic, transcriber=transcriber,
-        sink=JsonLinesSink(stream) if args.json else HumanSink(stream),
+        sink=JsonLinesSink(stream) if args.json else HumanSink(stream, enter_ends=bool(enter)),
         listen=listen, listen_settings=settings,
         evaluate=evaluate, evaluate_objection_reply=objection_reply,
         result_json=result_json, measure=measure, on_status=make_meter(args.json),
@@ -123,7 +134,8 @@ def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None
         transcriber = load_transcriber(args.model)
         _LOGGER.debug("speaker and transcriber ready in %.3f s", time.monotonic() - t0)
         history = open_history()
-        deps = build_deps(args, mic, speaker, transcriber, max_answer_s)
+        enter = None if settings.hands_free else make_enter_key()
+        deps = build_deps(args, mic, speaker, transcriber, max_answer_s, enter=enter)
         _LOGGER.debug("drill ready to speak in %.3f s", time.monotonic() - t0)
         interactive = (settings.mode == "drill" and not args.json and not settings.hands_free
                        and not settings.once and sys.stdin.isatty())

@@ -53,8 +53,9 @@ class JsonLinesSink:
 class HumanSink:
     """Readable lines: who says what, then the verdict text."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, enter_ends: bool = False) -> None:
         self._out = out
+        self._enter_ends = enter_ends  # the listening line says Enter ends the answer
 
     def _print(self, line: str) -> None:
         self._out.write(line + "\n")
@@ -64,7 +65,8 @@ class HumanSink:
         self._print(f"{who.capitalize()}: {text}")
 
     def listening(self) -> None:
-        self._print("(your turn - speak now)")
+        self._print("(your turn - speak now; press Enter when you are done)" if self._enter_ends
+                    else "(your turn - speak now)")
 
     def heard(self, transcript: str) -> None:
         self._print(f"You: {transcript or '(nothing heard)'}")
