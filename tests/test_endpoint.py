@@ -136,8 +136,10 @@ def test_finished_trial_close_ends_fast():
     assert delay == pytest.approx(TURN.ask_end_s, abs=CHUNK_S)
 
 
-def test_finished_next_step_question_ends_fast():
+def test_next_step_question_ends_fast_once_the_trial_close_was_made():
     delay = _end_delay("Thanks. What does the next step in the process look like?")
+    assert delay == pytest.approx(TURN.next_step_end_s, abs=CHUNK_S)
+    delay = _end_delay("Is there any reason you wouldn't pass me on? What are the next steps?")
     assert delay == pytest.approx(TURN.ask_end_s, abs=CHUNK_S)
 
 

@@ -26,6 +26,8 @@ READINGS = [
     ("What would the next step be?", "finished_ask", "next_step"),
     ("Thanks. What are the next steps?", "finished_ask", "next_step"),
     ("What's the team like?", "finished_ask", "other"),
+    ("And what are the next steps?", "finished_ask", "next_step"),
+    ("Based on today, any concerns about my fit?", "finished_ask", "trial_close"),
     ("My last team shipped the same kind of platform.", "statement", None),
     ("I'm excited about this role.", "statement", None),
     # a thinking pause after a pleasantry, a dangling clause, a filler, a conjunction
@@ -90,8 +92,13 @@ WAITS = [
     ("Is there any reason you wouldn't pass me on to the next round?", FADING, S.ask_end_s),
     ("Is there any reason you wouldn't pass me on to the next round?", None, S.ask_end_s),
     ("Is there any reason you wouldn't pass me on to the next round?", HELD, S.held_ask_end_s),
-    ("What does the next step look like?", FADING, S.ask_end_s),
+    ("What does the next step look like?", FADING, S.next_step_end_s),
+    ("Is there any reason you wouldn't pass me on? And what are the next steps?", FADING,
+     S.ask_end_s),
+    ("Is there any reason you wouldn't pass me on to the next round?", FADING, S.ask_end_s),
     ("What's the team like?", FADING, S.after_ask_end_s),
+    ("Thanks. Would you be comfortable moving me forward, and", HELD, S.ceiling_s),
+    ("Are you comfortable recommending me for the offer?", FADING, S.ask_end_s),
     ("What are the next steps? I'd love to keep talking.", FADING, S.after_ask_end_s),
     ("My last team shipped the same kind of platform.", FADING, S.ceiling_s),
     ("So given all of that,", FADING, S.ceiling_s),
@@ -111,7 +118,7 @@ def test_no_transcript_yet_waits_the_unknown_wait():
 
 
 @pytest.mark.parametrize(("text", "end", "wait"), WAITS)
-@pytest.mark.parametrize("silence_s", [0.0, 0.3, 0.45, 0.6, 1.0, 1.2, 2.0, 2.3, 2.5, 3.0, 4.0])
+@pytest.mark.parametrize("silence_s", [0.0, 0.3, 0.45, 0.6, 1.0, 1.2, 1.5, 2.0, 2.3, 2.5, 3.0, 4.0])
 def test_decide_ends_exactly_when_the_silence_reaches_the_wait(text, end, wait, silence_s):
     d = decide(Evidence(silence_s, read(text), end), S)
     assert d.end is (silence_s >= wait) and d.wait_s == wait and d.why

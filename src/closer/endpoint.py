@@ -55,7 +55,9 @@ class Endpointer:
         self._last_voice_end = 0.0  # end of the last speech chunk
         self._paused = False  # a pause event was sent for the current silence
         self._reading: Reading | None = None
+        self._text = ""
         self._text_covers_s = -1.0
+        self._last_word_end_s: float | None = None
         self._ending: Ending | None = None
         self._ending_at_s = -1.0
 
@@ -72,10 +74,14 @@ class Endpointer:
     def last_voice_end_s(self) -> float:
         return self._last_voice_end
 
-    def set_text(self, text: str, covers_until_s: float) -> None:
-        """The running transcript of the audio up to `covers_until_s` seconds from mic open."""
-        self._reading = read(text)
+    def set_text(self, text: str, covers_until_s: float,
+                 last_word_end_s: float | None = None) -> None:
+        """The running transcript of the audio up to `covers_until_s` seconds from mic open
+        (and where its last word ends, when known)."""
+        if text != self._text or self._reading is None:
+            self._reading, self._text = read(text), text
         self._text_covers_s = covers_until_s
+        self._last_word_end_s = last_word_end_s
 
     def set_ending(self, ending: Ending, voice_end_s: float) -> None:
         """How the speech that stopped at `voice_end_s` ended (pitch, fade)."""
@@ -85,8 +91,10 @@ class Endpointer:
         """What is known now; text or prosody from before the latest speech does not count."""
         covers = self._text_covers_s >= self._last_voice_end - 1e-9
         fresh = abs(self._ending_at_s - self._last_voice_end) < 1e-6
+        untranscribed = (self._last_voice_end - self._last_word_end_s
+                         if covers and self._last_word_end_s is not None else None)
         return Evidence(self.silence_s, self._reading if covers else None,
-                        self._ending if fresh else None)
+                        self._ending if fresh else None, untranscribed)
 
     def decision(self) -> Decision:
         return decide(self.evidence(), self.settings.turn)

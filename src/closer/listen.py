@@ -74,6 +74,7 @@ class Answer:
     cut_at_limit: bool
     device_error: str | None  # one sentence when the device failed mid-answer (audio kept)
     ended_by: str = "silence"  # "silence" | "limit" | "enter" | "device" | "no_speech"
+    silence_waited_s: float = 0.0  # seconds of silence after the last speech before it ended
 
 
 def level_dbfs(chunk: np.ndarray) -> float:
@@ -174,9 +175,14 @@ def _step(run: _Run, ep: Endpointer, prob: float) -> None:
     from closer.turn.prosody import ending
 
     s, live = run.settings, run.live
-    if live is not None and ep.in_pause:
-        ep.set_text(*live.text())  # what finished in the background counts for this chunk
-    for event in ep.update(prob):
+    was_paused = ep.in_pause
+    if live is not None and was_paused:
+        heard = live.heard()  # what finished in the background counts for this chunk
+        ep.set_text(heard.text, heard.covers_s, heard.last_word_end_s)
+    events = ep.update(prob)
+    if live is not None and was_paused and not ep.in_pause:
+        live.on_speech(ep.t_s - ep.chunk_s, s.pre_roll_s)
+    for event in events:
         if event.kind == "speech_start":
             run.start_s = event.at_s
             run.live = LiveTranscript(run.transcriber, run.audio, run.answer_from_s())
@@ -229,4 +235,5 @@ def _finish(run: _Run, ep: Endpointer, device_error: str | None,
     words = tuple(w for w in transcript.words if w.start < duration)
     return Answer(audio, Transcript(transcript.text, words, duration), run.start_s,
                   no_speech=False, cut_at_limit=kind == "limit", device_error=device_error,
-                  ended_by="device" if device_error else _ENDED_BY.get(kind, kind))
+                  ended_by="device" if device_error else _ENDED_BY.get(kind, kind),
+                  silence_waited_s=ep.t_s - voice_end)

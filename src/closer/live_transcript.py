@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,15 @@ if TYPE_CHECKING:
     import numpy as np
 
 _LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The live transcript at one moment (times in seconds from mic open)."""
+
+    text: str
+    covers_s: float  # the audio up to here has been transcribed
+    last_word_end_s: float | None  # where the last transcribed word ends; None: no words
 
 
 @dataclass
@@ -43,6 +52,12 @@ class _Job:
             return None
 
 
+def make_executor() -> Executor:
+    """The one worker thread that transcribes segments (tests patch this factory to replay a
+    recording in lockstep: a job finishes before the next chunk is read)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="closer-segment")
+
+
 class LiveTranscript:
     """Segments of one answer, transcribed in the background (see the module docstring).
 
@@ -56,10 +71,11 @@ class LiveTranscript:
         self._audio = audio
         self.origin_s = origin_s
         self.boundary_s = origin_s  # start of the segment that is not final yet
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="closer-segment")
+        self._pool = make_executor()
         self._final: list[_Job] = []
         self._provisional: _Job | None = None
         self.wanted = False  # a pause came while the worker was busy: transcribe when free
+        self._empty = False  # the open segment holds no speech yet (just after a cut)
 
     @property
     def busy(self) -> bool:
@@ -78,6 +94,14 @@ class LiveTranscript:
         self.wanted = False
         self._provisional = self._submit(self.boundary_s, now_s)
 
+    def on_speech(self, resume_s: float, pre_roll_s: float) -> None:
+        """Speech resumed at `resume_s`: a segment that holds nothing yet starts `pre_roll_s`
+        before it, not at the cut. Whisper given a long silence in front of a sentence tends to
+        write the sentence twice."""
+        if self._empty and self.boundary_s < resume_s - pre_roll_s:
+            self.boundary_s = resume_s - pre_roll_s
+        self._empty = False
+
     def on_long_pause(self, voice_end_s: float, cut_s: float) -> None:
         """The pause after `voice_end_s` is long enough to cut (at `cut_s`, inside the pause):
         the open segment becomes final."""
@@ -89,24 +113,27 @@ class LiveTranscript:
         self._final.append(job)
         self._provisional = None
         self.boundary_s = job.end_s
+        self._empty = True  # the new segment holds only silence so far
         self.wanted = False
 
-    def text(self) -> tuple[str, float]:
-        """(the transcript so far, seconds from mic open it covers), from finished jobs only."""
+    def heard(self) -> Heard:
+        """The transcript so far, from finished jobs only, and what it covers."""
         parts: list[str] = []
-        covers = self.origin_s
-        for job in self._final:
-            if not job.future.done():
-                return " ".join(parts), covers
-            t = job.result()
-            parts.append(t.text if t else "")
-            covers = job.end_s
+        covers, last_word = self.origin_s, None
+        jobs = [*self._final]
         p = self._provisional
-        if p is not None and p.future.done() and p.start_s == self.boundary_s:
-            t = p.result()
-            parts.append(t.text if t else "")
-            covers = p.end_s
-        return " ".join(s for s in parts if s), covers
+        if p is not None and p.start_s == self.boundary_s:
+            jobs.append(p)
+        for job in jobs:
+            if not job.future.done():
+                break
+            t = job.result()
+            if t is not None and t.text.strip():
+                parts.append(t.text.strip())
+                if t.words:
+                    last_word = job.start_s + t.words[-1].end
+            covers = job.end_s
+        return Heard(" ".join(parts), covers, last_word)
 
     def final(self, to_s: float, voice_end_s: float) -> Transcript:
         """The whole answer up to `to_s`: final segments plus the last one (reusing the pause's

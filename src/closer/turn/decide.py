@@ -5,13 +5,20 @@
 `closer.turn.prosody.Ending`), and how long they have been silent. The waits, in order:
 
 - `ceiling_s` (3 s) of silence ends the turn whatever was said;
-- a finished ask (the trial close or the next-step question) ends it after `ask_end_s`, unless
+- a finished trial close (the last question of the technique) ends it after `ask_end_s`, unless
   the voice stopped as if mid-sentence (level pitch, no fade), then after `held_ask_end_s`;
+- a finished next-step question ends it after `ask_end_s` once the trial close has been made,
+  else after `next_step_end_s`: it is the second-to-last question, and the pause after it is
+  where a candidate gathers the trial close ("What are the next steps ... and the timeline?").
+  Ending there is still a fair turn (the interviewer answers it and invites the last question),
+  so this wait is shorter than the wait after a statement;
 - another finished question, or a statement after the candidate has asked something, waits
   `after_ask_end_s`, longer than the longest thinking pause we promise to wait out (2 s);
 - an answer that has asked nothing yet, a dangling clause, a filler, a conjunction or a question
   cut before its verb waits for the ceiling: the candidate is there to ask, and has not.
-- text that does not cover the latest speech (a transcription still running) counts as unknown
+- text that does not cover the latest speech (a transcription still running), or that ends more
+  than `untranscribed_tail_s` before the voice did (Whisper often drops a trailing "and" or
+  "um", which would make "...for the offer, and" read as a finished ask), counts as unknown
   and waits `unknown_end_s`.
 """
 
@@ -28,13 +35,16 @@ class TurnSettings:
     ceiling_s: float = 3.0  # seconds of silence that end any turn
     ask_end_s: float = 0.45  # seconds of silence after a finished next-step question/trial close
     held_ask_end_s: float = 1.0  # seconds after a finished ask spoken with a held, level ending
+    next_step_end_s: float = 1.5  # seconds after a next-step question before any trial close
     after_ask_end_s: float = 2.3  # seconds after another question or a statement once asked
     unknown_end_s: float = 2.5  # seconds when the text does not yet cover the latest speech
+    untranscribed_tail_s: float = 0.5  # speech this long after the last word: text incomplete
     held_pitch_st: float = 1.0  # |final pitch movement| below this (semitones) is level
     held_drop_db: float = 3.0  # a final fade smaller than this (dB) is no fade
 
     def __post_init__(self) -> None:
-        waits = (self.ask_end_s, self.held_ask_end_s, self.after_ask_end_s, self.unknown_end_s)
+        waits = (self.ask_end_s, self.held_ask_end_s, self.next_step_end_s,
+                 self.after_ask_end_s, self.unknown_end_s)
         if not all(0 < w <= self.ceiling_s for w in waits):
             raise ValueError("every turn wait must be positive and at most the ceiling")
 
@@ -46,6 +56,7 @@ class Evidence:
     silence_s: float  # seconds since the last speech chunk
     reading: Reading | None  # None: no transcript covers the speech up to its end yet
     ending: Ending | None = None  # None: no prosody measured
+    untranscribed_s: float | None = None  # voice end minus the last word's end (s); None: unknown
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,16 @@ def wait_for(evidence: Evidence, settings: TurnSettings) -> tuple[float, str]:
     r = evidence.reading
     if r is None:
         return settings.unknown_end_s, "transcript not ready"
+    gap = evidence.untranscribed_s
+    if gap is not None and gap > settings.untranscribed_tail_s and r.end == "finished_ask":
+        return settings.unknown_end_s, f"speech for {gap:.2f} s after the last transcribed word"
     if r.end == "finished_ask" and r.ask in ("trial_close", "next_step"):
         held = evidence.ending is not None and evidence.ending.held(
             settings.held_pitch_st, settings.held_drop_db)
         if held:
             return settings.held_ask_end_s, f"{r.why}, said with a held ending"
+        if r.ask == "next_step" and not r.trial_close:
+            return settings.next_step_end_s, f"{r.why}; no trial close yet"
         return settings.ask_end_s, r.why
     if r.end in ("finished_ask", "statement") and (r.asked or r.end == "finished_ask"):
         return settings.after_ask_end_s, r.why

@@ -61,8 +61,11 @@ def lacks_verb(words: list[str]) -> bool:
     return not any(w in verbs or w.endswith(("ing", "ed")) for w in rest[1:])
 
 
-def open_reason(text: str) -> str | None:
-    """Why the last clause of `text` is still going, or None when it reads as finished."""
+def open_reason(text: str, last_clause_asks: bool = False) -> str | None:
+    """Why the last clause of `text` is still going, or None when it reads as finished.
+
+    A short opener ("Based on today.") is a clause waiting for its main part only when nothing
+    in it asks: "And what are the next steps?" and "Based on today, any concerns?" are done."""
     stripped = text.strip().strip("\"'”“").rstrip()
     words = _words(stripped)
     if not words:
@@ -77,7 +80,7 @@ def open_reason(text: str) -> str | None:
     last = _words(_SENTENCE_RE.split(stripped)[-1])
     joined = " ".join(last)
     max_words = int(prompts.load("turn")["dangling_opener_max_words"])
-    if len(last) <= max_words and any(
+    if not last_clause_asks and len(last) <= max_words and any(
             joined == op or joined.startswith(op + " ") for op in _set("dangling_openers")):
         return "a short opening clause"
     if lacks_verb(last):
@@ -95,7 +98,7 @@ def read(text: str) -> Reading:
     cl = [c for c in clauses(text) if c.core]
     made_close = trial_close.find(cl) is not None
     asked = made_close or next_step.find(cl) is not None
-    why = open_reason(text)
+    why = open_reason(text, bool(cl) and cl[-1].asks)
     if why is not None or not cl:
         return Reading("open", None, asked, made_close, why or "no clause")
     last, prev = cl[-1], (cl[-2] if len(cl) > 1 else None)
