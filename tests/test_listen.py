@@ -242,3 +242,22 @@ def test_real_vad_and_model_hear_a_spoken_question(speech_clip, transcriber):
     assert ans.reaction_s == pytest.approx(1.0, abs=0.4)
     assert "next step" in ans.transcript.text.lower()
     assert ans.transcript.words and ans.transcript.words[-1].end <= len(ans.audio) / 16000 + 0.05
+
+
+@pytest.mark.parametrize(("before", "after", "joined"), [
+    ("Is there any reason why?", "You wouldn't feel comfortable passing me on?",
+     "Is there any reason why you wouldn't feel comfortable passing me on?"),
+    ("So given all of that.", "Is there anything holding you back?",
+     "So given all of that, is there anything holding you back?"),
+    ("I enjoyed this, and...", "I'd love to hear what's next.",
+     "I enjoyed this, and I'd love to hear what's next."),
+    ("Thank you for your time today.", "What are the next steps?",
+     "Thank you for your time today. What are the next steps?"),
+    ("My last team shipped the platform.", "Is there any reason?",
+     "My last team shipped the platform. Is there any reason?"),
+    ("", "Hello.", "Hello."),
+])
+def test_segments_cut_mid_clause_are_joined_as_one_sentence(before, after, joined):
+    from closer.live_transcript import join_text
+
+    assert join_text(before, after) == joined

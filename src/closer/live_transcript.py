@@ -133,7 +133,10 @@ class LiveTranscript:
                 if t.words:
                     last_word = job.start_s + t.words[-1].end
             covers = job.end_s
-        return Heard(" ".join(parts), covers, last_word)
+        text = ""
+        for part in parts:
+            text = join_text(text, part)
+        return Heard(text, covers, last_word)
 
     def final(self, to_s: float, voice_end_s: float) -> Transcript:
         """The whole answer up to `to_s`: final segments plus the last one (reusing the pause's
@@ -156,9 +159,36 @@ class LiveTranscript:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+_END_PUNCT = ".?!…"
+
+
+def join_text(before: str, after: str) -> str:
+    """Two segments' texts as one. Whisper punctuates each segment as if it were whole, so a
+    segment that stops mid-clause ("Is there any reason why?") loses its closing mark and the
+    next one its capital: "Is there any reason why you wouldn't...". Finished ones stay apart."""
+    before, after = before.strip(), after.strip()
+    if not before or not after:
+        return before or after
+    from closer.turn.reading import open_reason, opens_frame
+
+    why = open_reason(before)
+    if why is None or why == "only a pleasantry so far":
+        return f"{before} {after}"
+    first = after.split(maxsplit=1)[0]
+    if first[:1].isupper() and first not in ("I", "I'm", "I'd", "I've", "I'll"):
+        after = after[0].lower() + after[1:]
+    frame = opens_frame(before)
+    before = before.rstrip(_END_PUNCT).rstrip()
+    if frame and not before.endswith(","):
+        before += ","  # "So given all of that." frames what follows
+    return f"{before} {after}"
+
+
 def join(segments: list[tuple[float, Transcript]], duration_s: float) -> Transcript:
     """One transcript from (offset in seconds, transcript of that segment) pairs."""
-    text = " ".join(t.text.strip() for _, t in segments if t.text.strip())
+    text = ""
+    for _, t in segments:
+        text = join_text(text, t.text)
     words = tuple(Word(w.text, w.start + off, w.end + off, w.probability)
                   for off, t in segments for w in t.words)
     return Transcript(text, words, duration_s)

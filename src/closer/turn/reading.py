@@ -61,6 +61,16 @@ def lacks_verb(words: list[str]) -> bool:
     return not any(w in verbs or w.endswith(("ing", "ed")) for w in rest[1:])
 
 
+def opens_frame(text: str) -> bool:
+    """Does the last sentence of `text` open with a frame ("So given all of that", "Based on
+    today") that waits for its main clause?"""
+    last = _words(_SENTENCE_RE.split(text.strip())[-1])
+    joined = " ".join(last)
+    max_words = int(prompts.load("turn")["dangling_opener_max_words"])
+    return len(last) <= max_words and any(
+        joined == op or joined.startswith(op + " ") for op in _set("dangling_openers"))
+
+
 def open_reason(text: str, last_clause_asks: bool = False) -> str | None:
     """Why the last clause of `text` is still going, or None when it reads as finished.
 
@@ -77,13 +87,9 @@ def open_reason(text: str, last_clause_asks: bool = False) -> str | None:
     if words[-1] in _set("dangling_last_words") or (
             words[-1] in _set("open_unless_asked") and not stripped.endswith("?")):
         return f"dangling last word {words[-1]!r}"
-    last = _words(_SENTENCE_RE.split(stripped)[-1])
-    joined = " ".join(last)
-    max_words = int(prompts.load("turn")["dangling_opener_max_words"])
-    if not last_clause_asks and len(last) <= max_words and any(
-            joined == op or joined.startswith(op + " ") for op in _set("dangling_openers")):
+    if not last_clause_asks and opens_frame(stripped):
         return "a short opening clause"
-    if lacks_verb(last):
+    if lacks_verb(_words(_SENTENCE_RE.split(stripped)[-1])):
         return "a question cut before its verb"
     return None
 
