@@ -135,3 +135,24 @@ def test_streaming_riff_size_is_not_truncation(tmp_path: Path, speech_clip: Path
     data[4:8] = b"\xff\xff\xff\xff"  # recorders that never patched the header
     (tmp_path / "stream.wav").write_bytes(bytes(data))
     assert load_audio(tmp_path / "stream.wav").size > RATE
+
+
+def test_streamed_pieces_join_to_the_loaded_signal(tmp_path: Path, clip: np.ndarray) -> None:
+    from closer.audio import stream_audio
+
+    path = _encode(tmp_path / "clip.flac", clip, 44_100, "flac", 2)
+    pieces = list(stream_audio(path))
+    assert len(pieces) > 10 and all(p.dtype == np.float32 and p.ndim == 1 for p in pieces)
+    assert np.array_equal(np.concatenate(pieces), load_audio(path))
+
+
+def test_streaming_reports_bad_files_like_loading(tmp_path: Path) -> None:
+    from closer.audio import stream_audio
+
+    (tmp_path / "notes.mp3").write_text("not audio\n" * 50)
+    for name in ("notes.mp3", "missing.wav"):
+        with pytest.raises(AudioDecodeError) as loaded:
+            load_audio(tmp_path / name)
+        with pytest.raises(AudioDecodeError) as streamed:
+            list(stream_audio(tmp_path / name))
+        assert str(streamed.value) == str(loaded.value)

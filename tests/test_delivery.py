@@ -8,12 +8,15 @@ import numpy as np
 import pytest
 
 from closer.delivery import (
+    TurnSettings,
     UptalkSettings,
     count_uptalk,
     is_filler,
     longest_pause_s,
     measure,
     pitch_track,
+    speech_seconds,
+    speech_turns,
     statement_end_times,
 )
 from closer.types import Transcript, Word
@@ -152,3 +155,29 @@ def test_measure_counts_a_rising_statement_end() -> None:
                ("This", 1.7, 2.2), ("rises.", 2.2, 2.9))
     d = measure(audio, Transcript("This is flat. This rises.", ws, duration_s=len(audio) / RATE))
     assert (d.uptalk_count, d.statement_count) == (1, 2)
+
+
+# --- turns: speech only -----------------------------------------------------------------------
+
+def test_a_long_silence_is_a_turn_boundary_not_a_pause() -> None:
+    # two answers (a 2 s thinking pause inside the first), 12 s of interviewer between them
+    ws = words(("I", 1.0, 1.2), ("led", 1.2, 1.6), ("it.", 1.6, 2.0), ("Then", 4.0, 4.4),
+               ("shipped.", 4.4, 5.0), ("What's", 17.0, 17.4), ("next?", 17.4, 18.0))
+    assert speech_turns(ws) == [(1.0, 5.0), (17.0, 18.0)]
+    d = measure(None, Transcript("...", ws, duration_s=20.0))
+    assert d.speech_s == pytest.approx(5.0)
+    assert d.words_per_minute == pytest.approx(7 * 60 / 5.0)
+    assert d.longest_pause_s == pytest.approx(2.0)
+    assert longest_pause_s(ws, TurnSettings(turn_gap_s=20.0)) == pytest.approx(12.0)
+
+
+@pytest.mark.parametrize(("gap", "turns"), [(4.9, 1), (5.0, 1), (5.1, 2)])
+def test_turn_gap_threshold(gap: float, turns: int) -> None:
+    ws = words(("a", 0.0, 1.0), ("b", 1.0 + gap, 2.0 + gap))
+    assert len(speech_turns(ws)) == turns
+    assert speech_seconds(ws) == pytest.approx(2.0 + gap if turns == 1 else 2.0)
+
+
+def test_count_uptalk_does_not_depend_on_frame_order() -> None:
+    t, f = contour(150, 260, 0.0, 1.0)
+    assert count_uptalk(t[::-1], f[::-1], [1.0]) == count_uptalk(t, f, [1.0]) == 1

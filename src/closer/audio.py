@@ -2,7 +2,9 @@
 
 Decoding is PyAV + swresample (channels averaged) and turns every way a file can be unusable
 (missing, a directory, empty, not audio, truncated, silent container) into one
-`AudioDecodeError` sentence. numpy and PyAV are imported inside the functions that need them.
+`AudioDecodeError` sentence. `load_audio` fills one array sized from the header;
+`stream_audio` hands the pieces over as they decode, so a long recording (closer.longform) never
+needs the whole signal in memory. numpy and PyAV are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import logging
 import struct
 import wave
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from closer.errors import AudioDecodeError
 from closer.settings import SAMPLE_RATE_HZ
@@ -29,8 +32,126 @@ _UNKNOWN_RIFF_SIZES = (0, 0xFFFFFFFF)
 
 
 def load_audio(path: str | Path) -> np.ndarray:
-    """Return the file's audio as 16 kHz mono float32 in [-1, 1]; raise `AudioDecodeError`."""
-    path = Path(path)
+    """Return the file's audio as 16 kHz mono float32 in [-1, 1]; raise `AudioDecodeError`.
+
+    Decoded into one array sized from the header (grown only when the header under-declares),
+    so a long file costs one float32 copy, not a list of pieces plus their concatenation.
+    """
+    import numpy as np
+
+    with AudioReader(path) as reader:
+        declared = reader.declared_s or 0.0
+        out = np.empty(int(declared * SAMPLE_RATE_HZ) + SAMPLE_RATE_HZ, np.float32)
+        n = 0
+        for piece in reader.pieces():
+            if n + piece.size > out.size:
+                out = np.resize(out, max(2 * out.size, n + piece.size))
+            out[n:n + piece.size] = piece
+            n += piece.size
+    return out[:n] if n == out.size else out[:n].copy()
+
+
+def stream_audio(path: str | Path) -> Iterator[np.ndarray]:
+    """The file's audio as successive 16 kHz mono float32 pieces (a few ms each), one decode.
+
+    For long recordings: nothing holds the whole signal. The same `AudioDecodeError`s as
+    `load_audio`, the ones only the end can reveal (no audio, truncated) after the last piece.
+    """
+    with AudioReader(path) as reader:
+        yield from reader.pieces()
+
+
+class AudioReader:
+    """One open audio file: `declared_s` from its header, then `pieces()` as they decode.
+
+    Checks what can be checked before decoding (missing, a directory, empty, a RIFF header that
+    promises more than the file holds) on construction, the rest while and after decoding.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        _check_file(self.path)
+        self.declared_s: float | None = None
+        self._container: Any = None
+
+    def __enter__(self) -> AudioReader:
+        import av
+
+        try:
+            self._container = av.open(str(self.path), mode="r", metadata_errors="ignore")
+        except PermissionError:
+            raise AudioDecodeError(f"{self.path} cannot be read (permission denied).") from None
+        except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
+            raise self._undecodable(exc) from None
+        if not self._container.streams.audio:
+            self._container.close()
+            raise AudioDecodeError(f"{self.path} has no audio stream.")
+        stream = self._container.streams.audio[0]
+        if stream.duration is not None and stream.time_base is not None:
+            self.declared_s = float(stream.duration * stream.time_base)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._container is not None:
+            self._container.close()
+            self._container = None
+
+    def pieces(self) -> Iterator[np.ndarray]:
+        """Decoded, resampled, channel-averaged pieces; then the end-of-file checks.
+
+        Our own PyAV loop rather than `faster_whisper.decode_audio`: that one opens the file once
+        more for the header and runs a full `gc.collect()` per file (6% of scoring a class).
+        Channels are kept through resampling and averaged here: swresample's own downmix adds
+        them at -3 dB each, which lifts correlated stereo above full scale.
+        """
+        import av
+
+        stream = self._container.streams.audio[0]
+        resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE_HZ)
+        total = 0
+        try:
+            for frame in _frames(self._container.decode(stream)):
+                for f in resampler.resample(frame):
+                    piece = _mono(f)
+                    total += piece.size
+                    yield piece
+            for f in resampler.resample(None):
+                piece = _mono(f)
+                total += piece.size
+                yield piece
+        except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
+            raise self._undecodable(exc) from None
+        self._check_length(total)
+
+    def _undecodable(self, exc: BaseException) -> AudioDecodeError:
+        _LOGGER.debug("decode of %s failed: %r", self.path, exc)
+        return AudioDecodeError(
+            f"{self.path} cannot be decoded as audio (not audio, or damaged).")
+
+    def _check_length(self, samples: int) -> None:
+        if samples == 0:
+            raise AudioDecodeError(f"{self.path} contains no audio.")
+        decoded_s = samples / SAMPLE_RATE_HZ
+        declared_s = self.declared_s
+        if (declared_s is not None
+                and decoded_s < declared_s * _TRUNCATED_FRACTION - _TRUNCATED_SLACK_S):
+            raise AudioDecodeError(
+                f"{self.path} is truncated: it declares {declared_s:.1f} s of audio but only "
+                f"{decoded_s:.1f} s could be decoded.")
+        _LOGGER.debug("decoded %s: %.2f s", self.path, decoded_s)
+
+
+def _mono(frame: Any) -> np.ndarray:
+    """One resampled planar frame as mono float32 (channels averaged)."""
+    import numpy as np
+
+    planes = frame.to_ndarray()
+    return (planes[0] if planes.shape[0] == 1 else planes.mean(axis=0)).astype(np.float32,
+                                                                              copy=False)
+
+
+def _check_file(path: Path) -> None:
+    """The checks that need no decoding; `AudioDecodeError` on the first that fails."""
     if path.is_dir():
         raise AudioDecodeError(f"{path} is a directory, not an audio file.")
     if not path.exists():
@@ -43,49 +164,6 @@ def load_audio(path: str | Path) -> np.ndarray:
         raise AudioDecodeError(f"{path} is empty.")
     if _riff_is_truncated(path, size):
         raise AudioDecodeError(f"{path} is truncated: the WAV file ends before its audio does.")
-    samples, declared_s = _decode(path)
-    if samples.size == 0:
-        raise AudioDecodeError(f"{path} contains no audio.")
-    decoded_s = samples.size / SAMPLE_RATE_HZ
-    if declared_s is not None and decoded_s < declared_s * _TRUNCATED_FRACTION - _TRUNCATED_SLACK_S:
-        raise AudioDecodeError(
-            f"{path} is truncated: it declares {declared_s:.1f} s of audio but only "
-            f"{decoded_s:.1f} s could be decoded.")
-    _LOGGER.debug("decoded %s: %.2f s", path, decoded_s)
-    return samples
-
-
-def _decode(path: Path) -> tuple[np.ndarray, float | None]:
-    """(16 kHz mono float32 samples, the length the header declares or None), one open.
-
-    Our own PyAV loop rather than `faster_whisper.decode_audio`: that one opens the file once
-    more for the header and runs a full `gc.collect()` per file, which was 6% of scoring a class.
-    """
-    import av
-    import numpy as np
-
-    try:
-        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise AudioDecodeError(f"{path} has no audio stream.")
-            stream = container.streams.audio[0]
-            declared = (float(stream.duration * stream.time_base)
-                        if stream.duration is not None and stream.time_base is not None else None)
-            # Keep the channels through resampling and average them here: swresample's own
-            # downmix adds them at -3 dB each, which lifts correlated stereo above full scale.
-            resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE_HZ)
-            chunks = []
-            for frame in _frames(container.decode(stream)):
-                chunks += [f.to_ndarray().mean(axis=0) for f in resampler.resample(frame)]
-            chunks += [f.to_ndarray().mean(axis=0) for f in resampler.resample(None)]
-    except PermissionError:
-        raise AudioDecodeError(f"{path} cannot be read (permission denied).") from None
-    except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
-        _LOGGER.debug("decode of %s failed: %r", path, exc)
-        raise AudioDecodeError(
-            f"{path} cannot be decoded as audio (not audio, or damaged).") from None
-    samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-    return samples.astype(np.float32, copy=False), declared
 
 
 def _frames(frames):  # type: ignore[no-untyped-def]

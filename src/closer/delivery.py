@@ -1,19 +1,30 @@
 """Delivery figures from audio and word timings: pace, fillers, pauses, uptalk.
 
-Definitions (seconds, words per minute):
+Definitions (seconds, words per minute). A recording may hold a whole mock interview, so every
+figure counts the candidate's speech only:
+- turns: runs of words whose gaps are at most `TurnSettings.turn_gap_s` (5 s). A longer silence
+  is a turn boundary (the interviewer's question, a break), not the candidate's pause: the live
+  drill ends a turn after about 3 s of silence whatever was said, and thinking pauses run to 2 s,
+  so 5 s leaves room for a long hesitation (which the tone check still flags from 3 s) while an
+  interviewer's turn (a question, then a reaction) is longer.
 - duration_s: the whole recording (the transcript's duration, else the audio's, else the words').
-- speech_s: first word start to last word end (lead-in and trailing silence excluded).
+- speech_s: the sum over turns of first word start to last word end (silence before, between
+  and after turns excluded; a one-turn close is first word to last word, as before).
 - words_per_minute: words / speech_s * 60 (0 when there are no words).
 - filler_count: words in prompts/speech.toml `fillers` ("ummm" folds to "umm").
-- longest_pause_s: the largest gap between one word's end and the next word's start.
+- longest_pause_s: the largest gap between one word's end and the next word's start inside a
+  turn.
 - uptalk_count / statement_count: statements are sentences not ending in "?" (the last run of
   words counts even without punctuation); uptalk is a pitch rise at a statement's end
   (`count_uptalk`, pure, over the numpy YIN pitch track of `closer.pitch`; praat-parselmouth is
   its reference in tests only, and importing it cost ~63 MB of resident memory).
+  Pitch is tracked only around statement ends (`pitch_near`), so long-form scoring
+  (`closer.longform`) collects it block by block and calls `from_pitch`.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import logging
@@ -44,6 +55,11 @@ class UptalkSettings:
     pitch_ceiling_hz: float = 500.0
 
 
+@dataclass(frozen=True)
+class TurnSettings:
+    turn_gap_s: float = 5.0  # seconds of silence between words beyond which a new turn starts
+
+
 @functools.cache
 def _fillers() -> frozenset[str]:
     return frozenset(str(f) for f in prompts.load("speech")["fillers"])
@@ -59,9 +75,27 @@ def is_filler(word: str) -> bool:
     return bool(bare) and (bare in _fillers() or folded in _fillers())
 
 
-def longest_pause_s(words: Sequence[Word]) -> float:
+def speech_turns(words: Sequence[Word], turns: TurnSettings = TurnSettings(),
+                 ) -> list[tuple[float, float]]:
+    """(start, end) of each run of words with no silence longer than `turns.turn_gap_s`."""
+    spans: list[tuple[float, float]] = []
+    for w in words:
+        if spans and w.start - spans[-1][1] <= turns.turn_gap_s:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], w.end))
+        else:
+            spans.append((w.start, w.end))
+    return spans
+
+
+def speech_seconds(words: Sequence[Word], turns: TurnSettings = TurnSettings()) -> float:
+    """Seconds inside the candidate's turns (pauses inside a turn count, gaps between do not)."""
+    return sum(max(end - start, 0.0) for start, end in speech_turns(words, turns))
+
+
+def longest_pause_s(words: Sequence[Word], turns: TurnSettings = TurnSettings()) -> float:
+    """The longest silence between two words of one turn (turn boundaries are not pauses)."""
     gaps = (b.start - a.end for a, b in itertools.pairwise(words))
-    return max((g for g in gaps if g > 0), default=0.0)
+    return max((g for g in gaps if 0 < g <= turns.turn_gap_s), default=0.0)
 
 
 def statement_end_times(words: Sequence[Word]) -> list[float]:
@@ -79,12 +113,21 @@ def statement_end_times(words: Sequence[Word]) -> list[float]:
 
 def count_uptalk(times: Sequence[float], f0_hz: Sequence[float], statement_ends: Sequence[float],
                  settings: UptalkSettings = UptalkSettings()) -> int:
-    """How many statements end on a rising pitch. f0 <= 0 or NaN marks unvoiced frames."""
+    """How many statements end on a rising pitch. f0 <= 0 or NaN marks unvoiced frames.
+
+    Frames are put in time order once and each statement's window found by bisection: an hour
+    has thousands of statements and tens of thousands of frames.
+    """
+    order = sorted(range(len(times)), key=lambda i: times[i])
+    if len(f0_hz) != len(times):
+        raise ValueError("times and f0_hz differ in length")
+    ts = [times[i] for i in order]
+    fs = [f0_hz[i] for i in order]
     count = 0
     for end in statement_ends:
-        voiced = [f for t, f in zip(times, f0_hz, strict=True)
-                  if end - settings.window_s <= t <= end + settings.tail_s and f > 0
-                  and not math.isnan(f)]
+        lo = bisect.bisect_left(ts, end - settings.window_s)
+        hi = bisect.bisect_right(ts, end + settings.tail_s)
+        voiced = [f for f in fs[lo:hi] if f > 0 and not math.isnan(f)]
         if len(voiced) < settings.min_voiced_frames:
             continue
         third = max(len(voiced) // 3, 1)
@@ -127,22 +170,35 @@ def pitch_near(audio: np.ndarray, ends: Sequence[float],
 
 
 def measure(audio: np.ndarray | None, transcript: Transcript,
-            settings: UptalkSettings = UptalkSettings()) -> Delivery:
-    words = transcript.words
-    duration = transcript.duration_s
-    if duration is None:
-        duration = (len(audio) / SAMPLE_RATE_HZ if audio is not None
-                    else (words[-1].end if words else 0.0))
-    speech = max(words[-1].end - words[0].start, 0.0) if words else 0.0
-    wpm = len(words) * 60.0 / speech if speech > 0 else 0.0
-    ends = statement_end_times(words)
-    uptalk = 0
+            settings: UptalkSettings = UptalkSettings(),
+            turns: TurnSettings = TurnSettings()) -> Delivery:
+    """The delivery of one recording held in memory (a close, a drill answer)."""
+    ends = statement_end_times(transcript.words)
+    times: list[float] = []
+    f0: list[float] = []
     # a pitch track needs a few periods of the lowest pitch
     if audio is not None and ends and len(audio) > 3 * SAMPLE_RATE_HZ / settings.pitch_floor_hz:
         times, f0 = pitch_near(audio, ends, settings)
-        uptalk = count_uptalk(times, f0, ends, settings)
+    duration = transcript.duration_s
+    if duration is None and audio is not None:
+        duration = len(audio) / SAMPLE_RATE_HZ
+    return from_pitch(transcript, times, f0, duration, settings, turns)
+
+
+def from_pitch(transcript: Transcript, times: Sequence[float], f0_hz: Sequence[float],
+               duration_s: float | None = None, settings: UptalkSettings = UptalkSettings(),
+               turns: TurnSettings = TurnSettings()) -> Delivery:
+    """The delivery from words and a pitch track around statement ends (no audio needed)."""
+    words = transcript.words
+    duration = transcript.duration_s if transcript.duration_s is not None else duration_s
+    if duration is None:
+        duration = words[-1].end if words else 0.0
+    speech = speech_seconds(words, turns)
+    wpm = len(words) * 60.0 / speech if speech > 0 else 0.0
+    ends = statement_end_times(words)
+    uptalk = count_uptalk(times, f0_hz, ends, settings) if ends and len(times) else 0
     return Delivery(duration_s=float(duration), speech_s=float(speech),
                     words_per_minute=float(wpm),
                     filler_count=sum(1 for w in words if is_filler(w.text)),
-                    longest_pause_s=float(longest_pause_s(words)),
+                    longest_pause_s=float(longest_pause_s(words, turns)),
                     uptalk_count=uptalk, statement_count=len(ends))

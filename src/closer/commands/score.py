@@ -67,15 +67,18 @@ class _Scorer:
             self._transcriber = load_transcriber(self._settings)
         return self._transcriber
 
+    def transcribe(self, audio: Any) -> Transcript:
+        """The `Transcriber` protocol, loading the model only when audio has really decoded."""
+        return self.transcriber().transcribe(audio)
+
     def read(self, name: str) -> tuple[Transcript, Delivery | None]:
         if is_text_input(name):
             return Transcript(text=read_text(name)), None
-        from closer.audio import load_audio
-        from closer.delivery import measure
+        from closer.longform import score_file
 
-        audio = load_audio(name)
-        transcript = self.transcriber().transcribe(audio)
-        return transcript, measure(audio, transcript)
+        # Streamed in blocks cut at silences: a whole recorded interview stays in bounded
+        # memory; a close (one block) is transcribed exactly as a single array.
+        return score_file(name, self)
 
 
 def _progress(files: list[str]) -> Any:
