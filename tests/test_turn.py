@@ -27,6 +27,7 @@ READINGS = [
     ("Thanks. What are the next steps?", "finished_ask", "next_step"),
     ("What's the team like?", "finished_ask", "other"),
     ("And what are the next steps?", "finished_ask", "next_step"),
+    ("And what would the timeline look like after that?", "finished_ask", "next_step"),
     ("Based on today, any concerns about my fit?", "finished_ask", "trial_close"),
     ("My last team shipped the same kind of platform.", "statement", None),
     ("I'm excited about this role.", "statement", None),
@@ -111,6 +112,14 @@ WAITS = [
 @pytest.mark.parametrize(("text", "end", "wait"), WAITS)
 def test_wait_for(text, end, wait):
     assert wait_for(Evidence(0.0, read(text), end), S)[0] == wait
+
+
+@pytest.mark.parametrize(("gap_s", "wait"), [(None, S.ask_end_s), (-0.2, S.ask_end_s),
+                                             (0.2, S.ask_end_s), (0.3, S.unknown_end_s)])
+def test_speech_after_the_last_transcribed_word_makes_a_finished_ask_unknown(gap_s, wait):
+    # "...recommending me for the offer, and" written as "...for the offer?"
+    r = read("Are you comfortable recommending me for the offer?")
+    assert wait_for(Evidence(0.0, r, FADING, gap_s), S)[0] == wait
 
 
 def test_no_transcript_yet_waits_the_unknown_wait():

@@ -38,7 +38,7 @@ class TurnSettings:
     next_step_end_s: float = 1.5  # seconds after a next-step question before any trial close
     after_ask_end_s: float = 2.3  # seconds after another question or a statement once asked
     unknown_end_s: float = 2.5  # seconds when the text does not yet cover the latest speech
-    untranscribed_tail_s: float = 0.5  # speech this long after the last word: text incomplete
+    untranscribed_tail_s: float = 0.25  # speech this long after the last word: text incomplete
     held_pitch_st: float = 1.0  # |final pitch movement| below this (semitones) is level
     held_drop_db: float = 3.0  # a final fade smaller than this (dB) is no fade
 

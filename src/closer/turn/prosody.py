@@ -61,4 +61,7 @@ def ending(audio: np.ndarray, voice_end_s: float,
     third = max(len(voiced) // 3, 1)
     early = float(np.median(voiced[:-third]))
     final = float(np.median(voiced[-third:]))
-    return Ending(12 * math.log2(final / early), drop)
+    change = 12 * math.log2(final / early)
+    if abs(change) > 7:  # an octave jump of the tracker, not of the voice: fold it back
+        change -= 12 * round(change / 12)
+    return Ending(change, drop)
