@@ -106,6 +106,8 @@ def test_words_come_back_at_recording_times_and_delivery_counts_speech_only() ->
     settings = BlockSettings(max_block_s=30.0, min_block_s=15.0)
     transcript, delivery = score_blocks(split_blocks(pieces_of(x), settings), fake)
     assert len(fake.block_lengths) >= 3 and max(fake.block_lengths) <= 30 * RATE
+    # the two 12 s silences between answers were not transcribed (bar their edges)
+    assert sum(fake.block_lengths) / RATE < x.size / RATE - 2 * (12.0 - 2 * 0.5) + 1.0
     got = [t for w in transcript.words for t in (w.start, w.end)]
     assert got == pytest.approx([t for span in spans for t in span], abs=0.03)
     assert delivery.duration_s == pytest.approx(x.size / RATE)
@@ -159,13 +161,13 @@ def test_a_mock_interview_scores_speech_only_in_bounded_blocks() -> None:
     assert 120 < got["words_per_minute"] < 220
 
 
-def test_long_silences_are_not_transcribed_and_times_map_back() -> None:
-    from closer.longform import Block, without_long_silences
+def test_long_silences_are_left_out_and_parts_keep_their_times() -> None:
+    from closer.longform import Block, speech_parts
 
     x = bursts([(1, 4), (14, 16), (17, 19)], 22)  # 10 s silence, then a 1 s pause
-    short = without_long_silences(Block(100.0, x))
-    assert short.samples.size / RATE == pytest.approx(22 - 9.0, abs=0.05)  # 0.5 s kept each side
-    assert short.recording_time(2.0) == pytest.approx(102.0)
-    assert short.recording_time(5.0 + 1.0) == pytest.approx(115.0, abs=0.05)  # 1 s into burst 2
+    parts = speech_parts(Block(100.0, x), BlockSettings(keep_silence_s=0.5))
+    assert [p.start_s for p in parts] == pytest.approx([100.0, 113.5], abs=0.03)
+    assert [p.samples.size / RATE for p in parts] == pytest.approx([4.5, 8.5], abs=0.03)
+    assert np.array_equal(parts[1].samples, x[int(13.5 * RATE):][:parts[1].samples.size])
     silent = Block(0.0, bursts([], 30))
-    assert without_long_silences(silent) is silent  # all silence: left for the transcriber
+    assert len(speech_parts(silent)) == 1 and speech_parts(silent)[0] is silent

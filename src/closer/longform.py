@@ -2,25 +2,26 @@
 
 Why blocks: faster-whisper computes the log-mel spectrogram of the whole array before decoding
 (its STFT intermediate is many times the audio's size), and the audio itself is 230 MB per hour
-as float32. So the file is decoded as a stream (`closer.audio.stream_audio`), cut into blocks of
-at most `BlockSettings.max_block_s` at the longest silence of each block's last stretch, and each
-block goes through the `Transcriber` protocol on its own (whatever that adapter does, gain
-normalisation, decoding fallbacks, guards, applies per block). Word times are offset by the
-block's start and the words joined; the pitch that uptalk needs is tracked around each block's
-statement ends while the block is still in memory, so nothing grows with the recording's length
-but the words and a few frames of pitch per statement.
+as float32. So the file is decoded as a stream (`closer.audio.stream_audio`) and cut into blocks
+of at most `BlockSettings.max_block_s` at the longest silence of each block's last stretch.
+Each block is split again at silences longer than `drop_silence_s` (the interviewer's turns),
+which are left out, and each part, roughly one answer, goes through the `Transcriber` protocol on
+its own, so whatever that adapter does (gain normalisation, decoding fallbacks, guards) applies
+per answer, as it does to a single close. Word times are offset by the part's start and the
+words joined; the pitch that uptalk needs is tracked around each part's statement ends while the
+part is still in memory, so nothing grows with the recording's length but the words and a few
+frames of pitch per statement.
 
 Silence: a frame (20 ms) is quiet when its RMS is within `quiet_db` of the block's noise floor
-(the `floor_percentile` percentile of frame levels), a level relative to the recording rather
-than an absolute one, so a quiet mic cuts as well as a loud one. When a stretch has no quiet
-frame at all the cut goes at its quietest frame.
+(the `floor_percentile` percentile of frame levels) and `below_loud_db` under its speech level,
+levels relative to the recording rather than absolute ones, so a quiet mic cuts as well as a
+loud one. When a stretch has no quiet frame at all the cut goes at its quietest frame.
 
 A recording no longer than `max_block_s` is one block: a close is transcribed exactly as before.
 """
 
 from __future__ import annotations
 
-import bisect
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,28 +56,15 @@ class BlockSettings:
     quiet_db: float = 10.0  # dB above the noise floor still counted as silence ...
     below_loud_db: float = 20.0  # ... and at least this far below the speech level (dB)
     drop_silence_s: float = 3.0  # seconds: silences longer than this are not transcribed ...
-    keep_silence_s: float = 0.5  # ... except this much at each of their ends (seconds)
+    keep_silence_s: float = 0.25  # ... but this much at each edge (seconds; onset slack)
 
 
 @dataclass(frozen=True)
 class Block:
-    """A stretch of the recording: where it starts (seconds) and its 16 kHz samples.
-
-    `joins`: (seconds into `samples`, seconds into the recording) where each kept part starts,
-    when long silences were taken out (`without_long_silences`); empty means contiguous.
-    """
+    """A stretch of the recording: where it starts (seconds) and its 16 kHz samples."""
 
     start_s: float
     samples: np.ndarray
-    joins: tuple[tuple[float, float], ...] = ()
-
-    def recording_time(self, t_s: float) -> float:
-        """A time in `samples` (seconds) as a time in the recording."""
-        if not self.joins:
-            return self.start_s + t_s
-        i = max(bisect.bisect_right([j[0] for j in self.joins], t_s) - 1, 0)
-        local, source = self.joins[i]
-        return source + (t_s - local)
 
 
 def _levels(samples: np.ndarray, settings: BlockSettings) -> tuple[np.ndarray, np.ndarray, int]:
@@ -102,33 +90,36 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edges[::2], edges[1::2]
 
 
-def without_long_silences(block: Block, settings: BlockSettings = BlockSettings()) -> Block:
-    """The block with each silence longer than `drop_silence_s` shortened to its two edges.
+def speech_parts(block: Block, settings: BlockSettings = BlockSettings()) -> list[Block]:
+    """The block split at each silence longer than `drop_silence_s`, that silence left out
+    but for `keep_silence_s` at each edge: in an interview, roughly one answer per part.
 
     Why: a recorded interview is half silence (the interviewer's turns). Decoding it costs time,
-    invites Whisper to invent words, and lets word timings stretch across a turn boundary; a
-    decoding pass without VAD (the transcriber's fallback for hard audio) would see all of it.
-    Silence means quiet against this block's own floor and speech level, so a block that is all
-    silence or all noise is left whole for the transcriber to judge.
+    invites Whisper to invent words and lets word timings stretch across a turn boundary; and an
+    answer on its own is what the transcriber is tuned on (its encoder trimming, its prompt and
+    its hard-audio fallback judge one close at a time; given a minute of answers, one doubtful
+    segment re-decoded the whole minute). Silence means quiet against this block's own floor
+    and speech level, so a block that is all silence or all noise is one part, left whole for
+    the transcriber to judge.
     """
-    import numpy as np
-
     _level, quiet, n = _levels(block.samples, settings)
     starts, ends = _runs(quiet)
     edge = int(settings.keep_silence_s * SAMPLE_RATE_HZ)
-    cuts = [(s * n + edge, e * n - edge) for s, e in zip(starts, ends, strict=True)
+    frames = quiet.size
+    if (frames and quiet.all()) or not starts.size:
+        return [block]
+    # a silence at the block's start or end goes whole: there is no speech beside it
+    cuts = [(0 if s == 0 else s * n + edge, len(block.samples) if e == frames else e * n - edge)
+            for s, e in zip(starts, ends, strict=True)
             if (e - s) * n > settings.drop_silence_s * SAMPLE_RATE_HZ]
     if not cuts:
-        return block
-    parts, joins, pos, local = [], [], 0, 0
+        return [block]
+    parts, pos = [], 0
     for lo, hi in [*cuts, (len(block.samples), len(block.samples))]:
         if lo > pos:
-            parts.append(block.samples[pos:lo])
-            joins.append((local / SAMPLE_RATE_HZ, block.start_s + pos / SAMPLE_RATE_HZ))
-            local += lo - pos
+            parts.append(Block(block.start_s + pos / SAMPLE_RATE_HZ, block.samples[pos:lo]))
         pos = hi
-    samples = np.concatenate(parts) if parts else block.samples[:0]
-    return Block(block.start_s, samples, tuple(joins))
+    return parts
 
 
 def cut_point(samples: np.ndarray, lo: int, hi: int,
@@ -189,20 +180,15 @@ def split_blocks(pieces: Iterable[np.ndarray],
         yield Block(offset / SAMPLE_RATE_HZ, buf)
 
 
-def _placed(words: Iterable[Word], block: Block) -> list[Word]:
-    """Words at recording times (a word keeps the offset of the part it starts in)."""
-    out = []
-    for w in words:
-        start = block.recording_time(w.start)
-        out.append(Word(w.text, start, start + (w.end - w.start), w.probability))
-    return out
+def _shifted(words: Iterable[Word], by_s: float) -> list[Word]:
+    return [Word(w.text, w.start + by_s, w.end + by_s, w.probability) for w in words]
 
 
 def score_blocks(blocks: Iterable[Block], transcriber: Transcriber,
                  settings: BlockSettings | None = None, uptalk: UptalkSettings | None = None,
                  turns: TurnSettings | None = None) -> tuple[Transcript, Delivery]:
-    """Transcribe each block (long silences taken out) through `transcriber`, join the words
-    at their recording times, measure the delivery.
+    """Transcribe each block's speech parts through `transcriber`, join the words at their
+    recording times, measure the delivery.
 
     The pitch around every statement end a block could hold (its own last words count as an
     end, so the final statement is never missed) is tracked while the block is in memory.
@@ -216,21 +202,23 @@ def score_blocks(blocks: Iterable[Block], transcriber: Transcriber,
     f0: list[float] = []
     end_s = 0.0
     for whole in blocks:
-        block = without_long_silences(whole, settings)
-        part = transcriber.transcribe(block.samples)
+        parts = speech_parts(whole, settings)
         whole_s = len(whole.samples) / SAMPLE_RATE_HZ
-        told = part.duration_s if block is whole and part.duration_s is not None else None
-        end_s = whole.start_s + (told if told is not None else whole_s)
-        _LOGGER.debug("block at %.1f s (%.1f s, %.1f s transcribed): %d words", whole.start_s,
-                      whole_s, len(block.samples) / SAMPLE_RATE_HZ, len(part.words))
-        if part.text.strip():
-            texts.append(part.text.strip())
-        words += _placed(part.words, block)
-        ends = statement_end_times(part.words)
-        if ends and len(block.samples) > 3 * SAMPLE_RATE_HZ / uptalk.pitch_floor_hz:
-            t, f = pitch_near(block.samples, ends, uptalk)
-            times += [block.recording_time(x) for x in t]
-            f0 += f
+        end_s = whole.start_s + whole_s
+        for block in parts:
+            part = transcriber.transcribe(block.samples)
+            if parts[0] is whole and part.duration_s is not None:  # a close: as transcribed
+                end_s = whole.start_s + part.duration_s
+            _LOGGER.debug("part at %.1f s (%.1f s): %d words", block.start_s,
+                          len(block.samples) / SAMPLE_RATE_HZ, len(part.words))
+            if part.text.strip():
+                texts.append(part.text.strip())
+            words += _shifted(part.words, block.start_s)
+            ends = statement_end_times(part.words)
+            if ends and len(block.samples) > 3 * SAMPLE_RATE_HZ / uptalk.pitch_floor_hz:
+                t, f = pitch_near(block.samples, ends, uptalk)
+                times += [x + block.start_s for x in t]
+                f0 += f
     transcript = Transcript(text=" ".join(texts), words=tuple(words), duration_s=end_s)
     return transcript, from_pitch(transcript, times, f0, end_s, uptalk, turns)
 
