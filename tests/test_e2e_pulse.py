@@ -141,3 +141,54 @@ def test_drill_once_hears_a_spoken_close_and_not_itself(room, tmp_path):
     assert not leaked, f"the assistant heard itself: {leaked}"
     result = events[-1]
     assert _passed(result, "next_step") and _passed(result, "trial_close")
+
+
+def _drill_once_with(room, tmp_path, wav: Path, seed: int = 3) -> list[dict]:
+    env = room.env()
+    env["CLOSER_DATA_DIR"] = str(tmp_path / "data")
+    proc = subprocess.Popen([str(CLOSER), "drill", "--once", "--json", "--seed", str(seed)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path)
+    played: list[subprocess.Popen[bytes]] = []
+    try:
+        events = _events_until_result(
+            proc, lambda: (time.sleep(0.3), played.append(room.play(wav, wait=False))), 120)
+        assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+        for p in played:
+            p.kill()
+    return events
+
+
+@pytest.mark.model
+def test_drill_waits_out_thinking_pauses_in_a_natural_voice(room, tmp_path):
+    """Piper: "Thanks so much for walking me through the role. [1.2 s] What does the next step
+    [2.0 s] look like from here?" must be heard whole, through the real devices and timing."""
+    import speech_fixtures
+
+    clip = next(c for c in speech_fixtures.paused_clips("piper") if c.id == "p06-piper")
+    events = _drill_once_with(room, tmp_path, clip.path)
+    heard = next(e for e in events if e["event"] == "heard")["transcript"].lower()
+    assert "from here" in heard, f"cut off: {heard!r}"
+    assert _passed(events[-1], "next_step")
+
+
+@pytest.mark.model
+def test_drill_hears_a_quiet_echoing_mic(room, tmp_path):
+    """A close with both questions at -45 dBFS in a room with 0.5 s of reverberation and pink
+    noise 15 dB below the speech: a laptop mic at arm's length."""
+    import degrade
+    import speech_fixtures
+    from closer.audio import load_audio, write_wav
+
+    clip = next(c for c in speech_fixtures.degraded_clips("clean")
+                if c.record["next_step"] and c.record["trial_close"])
+    room_audio = degrade.echo(load_audio(clip.path), seed=11)
+    audio = degrade.quiet(degrade.noise(room_audio, "pink", 15.0, seed=12), rms_dbfs=-45.0)
+    wav = tmp_path / "quiet_echo.wav"
+    write_wav(wav, audio, 16000)
+    events = _drill_once_with(room, tmp_path, wav)
+    heard = next(e for e in events if e["event"] == "heard")["transcript"]
+    assert heard.strip(), "nothing was heard"
+    assert _passed(events[-1], "next_step") and _passed(events[-1], "trial_close"), heard

@@ -152,6 +152,54 @@ class Endpointer:
         return Event(kind, at_s)
 
 
+@dataclass(frozen=True)
+class TraceText:
+    """The running transcript as the listener saw it before chunk `chunk`."""
+
+    chunk: int
+    text: str
+    covers_s: float  # seconds from mic open the text covers
+    last_word_end_s: float | None = None
+
+
+@dataclass(frozen=True)
+class TraceEnding:
+    """How the speech that stopped at `voice_end_s` ended, known before chunk `chunk`."""
+
+    chunk: int
+    voice_end_s: float
+    pitch_change_st: float | None
+    energy_drop_db: float
+
+
+@dataclass
+class Trace:
+    """What one live answer fed the turn decision: enough to replay it without audio or model."""
+
+    chunk_s: float
+    probs: list[float] = field(default_factory=list)
+    texts: list[TraceText] = field(default_factory=list)
+    endings: list[TraceEnding] = field(default_factory=list)
+
+
+def replay_trace(trace: Trace, settings: EndpointSettings | None = None) -> list[Event]:
+    """Run a recorded answer through a fresh Endpointer (pure: the same trace, the same events)."""
+    ep = Endpointer(trace.chunk_s, settings)
+    texts, endings = sorted(trace.texts, key=lambda t: t.chunk), list(trace.endings)
+    events: list[Event] = []
+    for i, p in enumerate(trace.probs):
+        while texts and texts[0].chunk <= i:
+            t = texts.pop(0)
+            ep.set_text(t.text, t.covers_s, t.last_word_end_s)
+        while endings and endings[0].chunk <= i:
+            e = endings.pop(0)
+            ep.set_ending(Ending(e.pitch_change_st, e.energy_drop_db), e.voice_end_s)
+        events.extend(ep.update(p))
+        if ep.done:
+            break
+    return events
+
+
 def run_endpointing(
     probs: Iterable[float],
     chunk_s: float,
@@ -159,14 +207,5 @@ def run_endpointing(
     texts: Sequence[tuple[int, str]] = (),
 ) -> list[Event]:
     """Run a whole scripted answer: `texts` are (chunk index, transcript covering up to it)."""
-    ep = Endpointer(chunk_s, settings)
-    pending = sorted(texts)
-    events: list[Event] = []
-    for i, p in enumerate(probs):
-        while pending and pending[0][0] <= i:
-            idx, text = pending.pop(0)
-            ep.set_text(text, idx * chunk_s)
-        events.extend(ep.update(p))
-        if ep.done:
-            break
-    return events
+    trace = Trace(chunk_s, list(probs), [TraceText(i, t, i * chunk_s) for i, t in texts])
+    return replay_trace(trace, settings)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from closer.endpoint import Endpointer, EndpointSettings, Event
+from closer.endpoint import Endpointer, EndpointSettings, Event, Trace, TraceEnding, TraceText
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES, Microphone, Transcriber
 from closer.live_transcript import LiveTranscript
@@ -75,6 +75,7 @@ class Answer:
     device_error: str | None  # one sentence when the device failed mid-answer (audio kept)
     ended_by: str = "silence"  # "silence" | "limit" | "enter" | "device" | "no_speech"
     silence_waited_s: float = 0.0  # seconds of silence after the last speech before it ended
+    trace: Trace | None = None  # what the turn decision saw (closer.endpoint.replay_trace)
 
 
 def level_dbfs(chunk: np.ndarray) -> float:
@@ -100,6 +101,7 @@ class _Run:
         self.end: Event | None = None
         self.live: LiveTranscript | None = None
         self.committed_pause = False  # the current pause already made a cut
+        self.trace = Trace(CHUNK_S)
 
     def append(self, chunk: np.ndarray) -> None:
         import numpy as np
@@ -179,6 +181,11 @@ def _step(run: _Run, ep: Endpointer, prob: float) -> None:
     if live is not None and was_paused:
         heard = live.heard()  # what finished in the background counts for this chunk
         ep.set_text(heard.text, heard.covers_s, heard.last_word_end_s)
+        last = run.trace.texts[-1] if run.trace.texts else None
+        if last is None or (last.text, last.covers_s) != (heard.text, heard.covers_s):
+            run.trace.texts.append(TraceText(len(run.trace.probs), heard.text, heard.covers_s,
+                                             heard.last_word_end_s))
+    run.trace.probs.append(prob)
     events = ep.update(prob)
     if live is not None and was_paused and not ep.in_pause:
         live.on_speech(ep.t_s - ep.chunk_s, s.pre_roll_s)
@@ -191,7 +198,10 @@ def _step(run: _Run, ep: Endpointer, prob: float) -> None:
             live.on_pause(ep.t_s)
             end = ep.last_voice_end_s
             tail = run.audio(max(0.0, end - 0.7), end)
-            ep.set_ending(ending(tail, len(tail) / SAMPLE_RATE_HZ), end)
+            e = ending(tail, len(tail) / SAMPLE_RATE_HZ)
+            ep.set_ending(e, end)
+            run.trace.endings.append(TraceEnding(len(run.trace.probs), end, e.pitch_change_st,
+                                                 e.energy_drop_db))
         elif event.kind != "pause":
             run.end = event
     if live is None or run.end is not None or not ep.in_pause:
@@ -236,4 +246,4 @@ def _finish(run: _Run, ep: Endpointer, device_error: str | None,
     return Answer(audio, Transcript(transcript.text, words, duration), run.start_s,
                   no_speech=False, cut_at_limit=kind == "limit", device_error=device_error,
                   ended_by="device" if device_error else _ENDED_BY.get(kind, kind),
-                  silence_waited_s=ep.t_s - voice_end)
+                  silence_waited_s=ep.t_s - voice_end, trace=run.trace)
