@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 MANIFEST_PATH = HERE / "data" / "speech_manifest.json"
+HOLDOUT_PATH = HERE / "data" / "paused_holdout.json"
 CHECKS = ("next_step", "trial_close")
 _FORMAT_VERSION = "1"  # bump when the rendering code below changes what it writes
 
@@ -51,7 +52,13 @@ class Clip:
 
 
 def load_manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    """The manifest, with the blind held-out paused closes (tests/data/paused_holdout.json,
+    written by someone who never saw the turn rules) appended as `"set": "holdout"`."""
+    manifest = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    if HOLDOUT_PATH.exists():
+        held = json.loads(HOLDOUT_PATH.read_text(encoding="utf-8"))["paused"]
+        manifest["paused"] = [*manifest["paused"], *({**e, "set": "holdout"} for e in held)]
+    return manifest
 
 
 def degraded_ids(manifest: dict[str, Any]) -> list[str]:
@@ -117,8 +124,9 @@ def paused_record(entry: dict[str, Any], voice: str) -> dict[str, Any]:
     return {**entry, "voice": voice, "text": " ".join(entry["parts"]), **entry["labels"]}
 
 
-def paused_clips(voice: str | None = None) -> list[Clip]:
-    """Every paused clip (or one voice's), in manifest order; records carry the sample offsets."""
+def paused_clips(voice: str | None = None, holdout: bool | None = None) -> list[Clip]:
+    """Every paused clip (or one voice's; only the held-out set's or only the tuning set's), in
+    manifest order; records carry the sample offsets."""
     manifest = load_manifest()
     voices = [voice] if voice else list(manifest["voices"])
     unknown = set(voices) - set(manifest["voices"])
@@ -127,6 +135,8 @@ def paused_clips(voice: str | None = None) -> list[Clip]:
     folder = ensure_built() / "paused"
     out = []
     for entry in manifest["paused"]:
+        if holdout is not None and (entry.get("set") == "holdout") != holdout:
+            continue
         for name in voices:
             clip_id = f"{entry['id']}-{name}"
             offsets = json.loads((folder / f"{clip_id}.json").read_text(encoding="utf-8"))

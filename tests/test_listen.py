@@ -261,3 +261,11 @@ def test_segments_cut_mid_clause_are_joined_as_one_sentence(before, after, joine
     from closer.live_transcript import join_text
 
     assert join_text(before, after) == joined
+
+
+def test_a_short_segment_is_not_cut_off_on_its_own():
+    # "So, um, [1.2 s] what are the next steps?": a lone filler segment makes Whisper loop
+    probs = script((SPEECH, 1.0), (SILENCE, 1.2), (SPEECH, 2.0), (SILENCE, 4.0))
+    ans = listen(ArrayMicrophone(numbered_audio(len(probs))), ChunkNamingTranscriber(),
+                 vad=ScriptedVad(probs, after=SILENCE))
+    assert len(ans.transcript.text.split()) == 1 and ans.transcript.text.startswith("c0-")

@@ -26,8 +26,9 @@ def dbfs(samples: np.ndarray) -> float:
     return float(10 * np.log10(np.mean(samples.astype(np.float64) ** 2) + 1e-20))
 
 
-def test_paused_entries_cover_the_issue() -> None:
-    entries = MANIFEST["paused"]
+@pytest.mark.parametrize("held_out", [False, True])
+def test_paused_entries_cover_the_issue(held_out: bool) -> None:
+    entries = [e for e in MANIFEST["paused"] if (e.get("set") == "holdout") == held_out]
     assert 20 <= len(entries) <= 30
     assert len({e["id"] for e in entries}) == len(entries)
     for e in entries:

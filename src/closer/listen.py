@@ -45,6 +45,7 @@ class ListenSettings:
     min_speech_s: float = 0.2  # seconds of speech in a row before an answer counts as started
     pause_s: float = 0.25  # seconds of silence that send the open segment to be transcribed
     commit_s: float = 0.6  # seconds of silence that make a safe cut between two segments
+    min_segment_s: float = 1.5  # seconds: a shorter segment is not cut off, it joins the next
     turn: TurnSettings = field(default_factory=TurnSettings)  # when a silence ends the turn
     pre_roll_s: float = 0.3  # seconds kept before the detected speech start
     tail_s: float = 0.25  # seconds kept after the last speech chunk
@@ -192,7 +193,8 @@ def _step(run: _Run, ep: Endpointer, prob: float) -> None:
     for event in events:
         if event.kind == "speech_start":
             run.start_s = event.at_s
-            run.live = LiveTranscript(run.transcriber, run.audio, run.answer_from_s())
+            run.live = LiveTranscript(run.transcriber, run.audio, run.answer_from_s(),
+                                      s.min_segment_s)
         elif event.kind == "pause" and live is not None:
             run.committed_pause = False
             live.on_pause(ep.t_s)

@@ -66,8 +66,9 @@ class LiveTranscript:
     """
 
     def __init__(self, transcriber: Transcriber, audio: Callable[[float, float], np.ndarray],
-                 origin_s: float) -> None:
+                 origin_s: float, min_segment_s: float = 1.5) -> None:
         self._transcriber = transcriber
+        self.min_segment_s = min_segment_s  # seconds of audio before a pause may cut it off
         self._audio = audio
         self.origin_s = origin_s
         self.boundary_s = origin_s  # start of the segment that is not final yet
@@ -104,7 +105,10 @@ class LiveTranscript:
 
     def on_long_pause(self, voice_end_s: float, cut_s: float) -> None:
         """The pause after `voice_end_s` is long enough to cut (at `cut_s`, inside the pause):
-        the open segment becomes final."""
+        the open segment becomes final, unless it is shorter than `min_segment_s` (a lone
+        "so, um," transcribed on its own makes Whisper loop: "So um. So um. So um.")."""
+        if voice_end_s - self.boundary_s < self.min_segment_s:
+            return
         p = self._provisional
         if p is not None and p.start_s == self.boundary_s and p.end_s >= voice_end_s - 1e-9:
             job = p  # sent during this very pause: it covers the segment exactly
