@@ -315,3 +315,109 @@ def test_keep_fillers_off_means_one_unprompted_pass() -> None:
     settings = TranscriberSettings(keep_fillers=False)
     WhisperTranscriber(fake, settings).transcribe(np.zeros(32000, np.float32))
     assert fake.prompts == [None]
+
+
+# --- hard audio: when the greedy pass is decoded again --------------------------------------
+
+def test_hard_audio_reasons() -> None:
+    from closer.transcriber import hard_audio
+
+    s = TranscriberSettings()
+    assert hard_audio([seg("What's the next step?")], True, s) is None
+    assert hard_audio([], False, s) is None  # silence or noise: nothing to find
+    assert hard_audio([], True, s) == "speech heard but nothing transcribed"
+    assert hard_audio([seg("next stop", logprob=-0.9)], True, s).startswith("low log-prob")
+    assert hard_audio([seg("a b a b", ratio=2.3)], True, s).startswith("high compression")
+    assert hard_audio([seg("hmm", no_speech=0.5)], True, s).startswith("likely silence")
+    lenient = TranscriberSettings(hard_avg_logprob=-1.0)
+    assert hard_audio([seg("next stop", logprob=-0.9)], True, lenient) is None
+
+
+class _HardFake(_FakeWhisper):
+    """Unsure (log-prob -1.2) when greedy, sure with beams; records each pass's options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passes: list[tuple[object, object, object]] = []
+
+    def transcribe(self, audio: np.ndarray, **options: object) -> tuple[list[object], None]:
+        from types import SimpleNamespace
+
+        self.passes.append((options["beam_size"], options["vad_filter"],
+                            options["initial_prompt"] is not None))
+        greedy = options["beam_size"] == 1
+        text = " What's the next stop?" if greedy else " What's the next step?"
+        return [SimpleNamespace(text=text, start=0.0, end=1.5,
+                                avg_logprob=-1.2 if greedy else -0.3, no_speech_prob=0.01,
+                                compression_ratio=1.1, words=[])], None
+
+
+def _speech_like() -> np.ndarray:
+    t = np.arange(48000) / 16000
+    return (0.003 * np.sin(2 * np.pi * 200 * t) * (t > 1) * (t < 2)).astype(np.float32)
+
+
+def test_unsure_greedy_pass_is_decoded_again_with_beams_unprompted_untrimmed() -> None:
+    from closer.transcriber import WhisperTranscriber
+
+    fake = _HardFake()
+    t = WhisperTranscriber(fake, TranscriberSettings()).transcribe(_speech_like())
+    assert t.text == "What's the next step?"
+    assert fake.passes == [(1, True, True), (5, False, False)]
+
+
+def test_escalation_off_keeps_the_greedy_pass() -> None:
+    from closer.transcriber import WhisperTranscriber
+
+    fake = _HardFake()
+    settings = TranscriberSettings(escalate=False)
+    assert WhisperTranscriber(fake, settings).transcribe(_speech_like()).text == \
+        "What's the next stop?"
+    assert len(fake.passes) == 1
+
+
+def test_gain_is_applied_before_the_model() -> None:
+    from closer.transcriber import WhisperTranscriber
+
+    seen: list[float] = []
+
+    class Spy(_FakeWhisper):
+        def transcribe(self, audio: np.ndarray, **options: object) -> tuple[list[object], None]:
+            seen.append(float(np.abs(audio).max()))
+            return [], None
+
+    WhisperTranscriber(Spy(), TranscriberSettings()).transcribe(_speech_like())
+    WhisperTranscriber(Spy(), TranscriberSettings(normalize_gain=False)).transcribe(
+        _speech_like())
+    assert seen[0] > 0.05  # -53 dBFS speech lifted by the gain (and then decoded again)
+    assert seen[-1] == pytest.approx(0.003, rel=1e-3)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("level", [1e-4, 1e-3, 0.01, 0.05, 0.3])
+def test_pink_noise_at_any_level_gives_empty_transcript(transcriber, level: float) -> None:
+    rng = np.random.default_rng(99)
+    white = rng.standard_normal(16000 * 4)
+    spectrum = np.fft.rfft(white)
+    spectrum[1:] /= np.sqrt(np.arange(1, spectrum.size))
+    pink = np.fft.irfft(spectrum, n=white.size)
+    noise = np.clip(pink * level / pink.std(), -1, 1).astype(np.float32)
+    assert transcriber.transcribe(noise).text == ""
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("level", [1e-4, 1e-3, 0.01])
+def test_quiet_white_noise_gives_empty_transcript(transcriber, level: float) -> None:
+    rng = np.random.default_rng(98)
+    noise = (level * rng.standard_normal(16000 * 4)).astype(np.float32)
+    assert transcriber.transcribe(noise).text == ""
+
+
+@pytest.mark.model
+def test_quiet_speech_is_heard(transcriber, speech_clip) -> None:
+    from closer.audio import load_audio
+    from closer.gain import measure
+
+    audio = load_audio(speech_clip)
+    quiet = audio * 10 ** ((-45.0 - measure(audio).speech_dbfs) / 20)
+    assert "next step" in transcriber.transcribe(quiet.astype(np.float32)).text.lower()

@@ -55,3 +55,70 @@ def test_scripted_vad_plays_its_script_then_the_default():
     assert [vad.probability(chunk) for _ in range(3)] == [0.9, 0.8, 0.1]
     vad.reset()
     assert vad.probability(chunk) == 0.9
+
+
+# --- NormalizedVad: the live VAD behind the AGC -----------------------------------------------
+
+class _LevelVad:
+    """An inner VAD that says 'speech' for any chunk louder than -35 dBFS (Silero-like deafness)."""
+
+    def reset(self) -> None:
+        pass
+
+    def probability(self, chunk: np.ndarray) -> float:
+        rms = float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64))))
+        return 0.9 if rms > 10 ** (-35 / 20) else 0.05
+
+
+def _chunks(audio: np.ndarray) -> list[np.ndarray]:
+    return [audio[i:i + CHUNK_SAMPLES] for i in range(0, len(audio) - CHUNK_SAMPLES + 1,
+                                                       CHUNK_SAMPLES)]
+
+
+def _quiet_speech(speech: np.ndarray, db: float) -> np.ndarray:
+    from closer.gain import measure
+
+    return (speech * 10 ** ((db - measure(speech).speech_dbfs) / 20)).astype(np.float32)
+
+
+def test_normalized_vad_hears_a_quiet_voice_the_bare_model_misses(speech):
+    from closer.vad import NormalizedVad
+
+    quiet = _quiet_speech(speech, -45.0) + np.random.default_rng(2).normal(
+        0, 10 ** (-75 / 20), len(speech)).astype(np.float32)
+    bare = [_LevelVad().probability(c) for c in _chunks(quiet)]
+    assert max(bare) < 0.5
+    vad = NormalizedVad(_LevelVad())
+    wrapped = [vad.probability(c) for c in _chunks(quiet)]
+    assert np.mean(np.array(wrapped) > 0.5) > 0.3
+
+
+@pytest.mark.parametrize("level_dbfs", [-80.0, -60.0, -40.0, -20.0])
+def test_normalized_silero_hears_no_speech_in_noise(level_dbfs):
+    from closer.vad import NormalizedVad
+
+    noise = np.random.default_rng(5).normal(0, 10 ** (level_dbfs / 20), 16000 * 5)
+    probs = np.array(probabilities(noise.astype(np.float32), NormalizedVad()))
+    assert (probs > 0.5).mean() < 0.02
+
+
+def test_normalized_silero_hears_quiet_speech(speech):
+    from closer.vad import NormalizedVad
+
+    quiet = _quiet_speech(speech, -45.0)
+    probs = np.array(probabilities(quiet, NormalizedVad()))
+    lead = 16000 // CHUNK_SAMPLES
+    assert (probs[lead:-lead] > 0.5).mean() > 0.5
+
+
+def test_chunks_barely_above_the_floor_are_not_speech():
+    from closer.vad import NormalizedVad
+
+    vad = NormalizedVad(ScriptedVad([], after=0.95), quiet_probability=0.3, min_history_s=1.0)
+    noise = np.random.default_rng(4).normal(0, 1e-3, 16000 * 3).astype(np.float32)
+    probs = [vad.probability(c) for c in _chunks(noise)]
+    early, late = probs[: 16000 // CHUNK_SAMPLES - 1], probs[16000 // CHUNK_SAMPLES + 1:]
+    assert max(early) == 0.95  # before 1 s the floor is not a measurement yet
+    assert np.mean(np.array(late) <= 0.3) > 0.5  # most noise chunks sit within 3 dB of it
+    vad.reset()
+    assert vad.tracker.heard_s == 0.0 and vad.probability(noise[:CHUNK_SAMPLES]) == 0.95

@@ -4,6 +4,12 @@ The ONNX model ships inside faster-whisper (`faster_whisper/assets/silero_vad_v6
 each chunk with the last 64 samples of the previous chunk in front (576 samples) and carries an
 LSTM state (h, c) from chunk to chunk, exactly as faster-whisper's batch `SileroVADModel` does.
 onnxruntime is imported on first use and runs on one thread.
+
+`NormalizedVad` puts a streaming `closer.gain.GainTracker` in front of any `VadModel`: Silero
+hears nothing of speech at -45 dBFS, so the chunk is brought to a working level first, with the
+gain bounded by the measured noise floor (noise is never lifted to a speech level). Its
+`probability` is further held under `quiet_probability` for chunks that barely stand out of the
+noise floor, so the speech/silence decision is relative to the room, not to absolute levels.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from closer.interfaces import CHUNK_SAMPLES
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from closer.gain import GainTracker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,6 +95,43 @@ class SileroVad:
         out, self._h, self._c = self._session.run(None, feed)
         self._context = chunk[-CONTEXT_SAMPLES:].copy()
         return float(np.asarray(out).reshape(-1)[0])
+
+
+class NormalizedVad:
+    """A VadModel that gain-normalises each chunk (`GainTracker`) before the `inner` VadModel.
+
+    `NormalizedVad()` is Silero behind the live AGC; tests pass a `ScriptedVad` and a tracker.
+    `floor_margin_db`: a chunk less than this above the tracked noise floor (raw levels, dB) is
+    not speech, whatever the inner model says: its probability is capped at `quiet_probability`
+    (once `min_history_s` of audio has been heard, so the floor is a measurement).
+    """
+
+    def __init__(self, inner: VadModel | None = None, tracker: GainTracker | None = None,
+                 floor_margin_db: float = 3.0, quiet_probability: float = 0.3,
+                 min_history_s: float = 1.0) -> None:
+        from closer.gain import GainTracker
+
+        self.inner = inner if inner is not None else SileroVad()
+        self.tracker = tracker if tracker is not None else GainTracker()
+        self.floor_margin_db = floor_margin_db
+        self.quiet_probability = quiet_probability
+        self.min_history_s = min_history_s
+
+    def reset(self) -> None:
+        self.inner.reset()
+        self.tracker.reset()
+
+    def probability(self, chunk: np.ndarray) -> float:
+        import numpy as np
+
+        from closer.gain import db
+
+        raw_db = db(float(np.mean(np.square(np.asarray(chunk, dtype=np.float64)))))
+        p = self.inner.probability(self.tracker.process(chunk))
+        if (self.tracker.heard_s >= self.min_history_s
+                and raw_db < self.tracker.floor_dbfs + self.floor_margin_db):
+            return min(p, self.quiet_probability)
+        return p
 
 
 class ScriptedVad:
