@@ -8,7 +8,12 @@ arguments, consuming the segments. Both transcripts go through the same rubric. 
 the ratio, rubric agreement with the labels, peak RSS of `closer score`, and `closer --help`
 time, with PASS/FAIL against the goals.
 
-Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7] [--live]
+Then the F1 of next_step and trial_close per degradation (clean, quiet, clipped, echo, pink, babble,
+phone, combined) on the Piper-voiced degraded fixtures (tests/speech_fixtures.py), through the
+same transcriber and rubric as `closer score`; the combined row is checked against its goal.
+
+Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7] [--f1-clips N] [--no-f1]
+       [--live]
 
 `--live` then runs scripts/bench_live.py: the live drill's latency goals measured through a
 private PulseAudio room (speech end -> verdict, start -> interviewer's first sound).
@@ -35,6 +40,7 @@ import audio_fixtures  # noqa: E402  (a helper module in tests/, not a test)
 GOAL_RATIO = 0.5
 GOAL_RSS_MB = 300.0
 GOAL_HELP_MS = 150.0
+GOAL_COMBINED_F1 = 0.85
 LABELS = ("next_step", "trial_close")
 
 _PLAIN_CHILD = """
@@ -111,6 +117,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=20, help="how many plain clips (default: 20)")
     parser.add_argument("--help-runs", type=int, default=7, help="closer --help runs (default: 7)")
+    parser.add_argument("--no-f1", action="store_true",
+                        help="skip the F1-per-degradation table (about 8 minutes on 2 cores)")
+    parser.add_argument("--f1-clips", type=int, default=None,
+                        help="degraded clips per variant (default: all)")
     parser.add_argument("--live", action="store_true",
                         help="also run the live-drill latency bench through virtual PulseAudio "
                              "devices (scripts/bench_live.py, about 2 minutes)")
@@ -152,10 +162,26 @@ def main() -> int:
     width = max(len(r[0]) for r in rows)
     for name, value, verdict_text in rows:
         print(f"{name:<{width}}  {value:<24} {verdict_text}".rstrip())
+    if not args.no_f1:
+        print("\nF1 per degradation (Piper degraded fixtures, closer's transcriber):", flush=True)
+        print(f1_table(args.f1_clips), flush=True)
     if args.live:
         print("\nlive drill (scripts/bench_live.py, virtual devices):", flush=True)
         return subprocess.call([sys.executable, str(ROOT / "scripts" / "bench_live.py")])
     return 0
+
+
+def f1_table(limit: int | None) -> str:
+    """The per-degradation F1 table, with PASS/FAIL for the combined row."""
+    import speech_fixtures
+    from closer.settings import TranscriberSettings
+    from closer.transcriber import load_transcriber
+
+    table = speech_fixtures.degraded_f1_table(load_transcriber(TranscriberSettings()),
+                                              limit=limit)
+    worst = min(table["combined"].values()) if "combined" in table else 0.0
+    return (speech_fixtures.format_table(table) + "\ncombined, lower F1  "
+            + _goal(worst >= GOAL_COMBINED_F1, f">= {GOAL_COMBINED_F1}"))
 
 
 def _goal(ok: bool, goal: str) -> str:
