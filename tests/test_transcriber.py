@@ -328,7 +328,8 @@ def test_hard_audio_reasons() -> None:
     assert hard_audio([], True, s) == "speech heard but nothing transcribed"
     assert hard_audio([seg("next stop", logprob=-0.9)], True, s).startswith("low log-prob")
     assert hard_audio([seg("a b a b", ratio=2.3)], True, s).startswith("high compression")
-    assert hard_audio([seg("hmm", no_speech=0.5)], True, s).startswith("likely silence")
+    assert hard_audio([seg("hmm", no_speech=0.95)], True, s).startswith("likely silence")
+    assert hard_audio([seg("next step", no_speech=0.7)], True, s) is None  # prompted clean speech
     lenient = TranscriberSettings(hard_avg_logprob=-1.0)
     assert hard_audio([seg("next stop", logprob=-0.9)], True, lenient) is None
 
@@ -357,13 +358,13 @@ def _speech_like() -> np.ndarray:
     return (0.003 * np.sin(2 * np.pi * 200 * t) * (t > 1) * (t < 2)).astype(np.float32)
 
 
-def test_unsure_greedy_pass_is_decoded_again_with_beams_unprompted_untrimmed() -> None:
+def test_unsure_greedy_pass_is_decoded_again_with_beams_unprompted() -> None:
     from closer.transcriber import WhisperTranscriber
 
     fake = _HardFake()
     t = WhisperTranscriber(fake, TranscriberSettings()).transcribe(_speech_like())
     assert t.text == "What's the next step?"
-    assert fake.passes == [(1, True, True), (5, False, False)]
+    assert fake.passes == [(1, False, True), (5, False, False)]
 
 
 def test_escalation_off_keeps_the_greedy_pass() -> None:

@@ -22,7 +22,7 @@ class TranscriberSettings:
     escalate: bool = True  # re-decode hard audio (see closer.transcriber.hard_audio)
     hard_avg_logprob: float = -0.6  # nats; a segment less sure than this makes the audio hard
     hard_compression_ratio: float = 2.0  # gzip ratio; above it a segment may be a loop
-    hard_no_speech_prob: float = 0.4  # 0..1; a kept segment this likely silent is doubtful
+    hard_no_speech_prob: float = 0.9  # 0..1; prompted clean speech often reads 0.5-0.75
     escalation_beam_size: int = 5  # beams for the second pass over hard audio
 
 
