@@ -29,24 +29,6 @@ class FakeSd:
         return self.devs
 
 
-def levels(db: float, n: int = 100) -> list[float]:
-    return [db] * n
-
-
-@pytest.mark.parametrize(("rms", "peaks", "verdict"), [
-    ([], [], "silent"),
-    (levels(-90), [0.0] * 100, "silent"),
-    (levels(-50, 50) + levels(-15, 50), [0.2] * 90 + [1.0] * 10, "clipping"),
-    (levels(-30, 50) + levels(-15, 50), [0.3] * 100, "noisy"),
-    (levels(-70, 60) + levels(-45, 40), [0.01] * 100, "quiet"),
-    (levels(-70, 60) + levels(-20, 40), [0.3] * 99 + [1.0], "ok"),
-])
-def test_judge_levels(rms, peaks, verdict):
-    got, sentence = devices.judge_levels(rms, peaks)
-    assert got == verdict
-    assert sentence.endswith(".") and "\n" not in sentence
-
-
 def test_format_devices_marks_defaults():
     lines = devices.format_devices([dict(d, index=i) for i, d in enumerate(DEVICES)], 0, 1)
     assert lines == ["inputs:", " *  0  Built-in Mic  (2 ch, 44100 Hz)",

@@ -122,3 +122,23 @@ def test_chunks_barely_above_the_floor_are_not_speech():
     assert np.mean(np.array(late) <= 0.3) > 0.5  # most noise chunks sit within 3 dB of it
     vad.reset()
     assert vad.tracker.heard_s == 0.0 and vad.probability(noise[:CHUNK_SAMPLES]) == 0.95
+
+
+@pytest.mark.parametrize(("above_db", "p"), [(0.0, 0.0), (4.0, 0.0), (8.0, 0.45), (12.0, 0.9),
+                                             (30.0, 0.9)])
+def test_energy_above_the_floor_is_speech_evidence(above_db, p):
+    from closer.vad import NormalizedVad, ScriptedVad
+
+    assert NormalizedVad(ScriptedVad([])).energy_probability(above_db) == pytest.approx(p)
+
+
+def test_a_voice_standing_out_of_steady_noise_counts_even_when_the_model_hears_nothing():
+    from closer.vad import NormalizedVad, ScriptedVad
+
+    rng = np.random.default_rng(5)
+    vad = NormalizedVad(ScriptedVad([], after=0.05))
+    noise = [(1e-3 * rng.standard_normal(512)).astype(np.float32) for _ in range(20)]
+    probs = [vad.probability(c) for c in noise]
+    assert max(probs[10:]) < 0.35, "steady noise is not speech"
+    voice = (0.01 * np.sin(np.arange(512) * 0.2)).astype(np.float32)  # ~17 dB above the floor
+    assert vad.probability(voice + noise[0]) >= 0.5

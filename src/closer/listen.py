@@ -130,9 +130,9 @@ def listen(mic: Microphone, transcriber: Transcriber, settings: ListenSettings |
 
     settings = settings or ListenSettings()
     if vad is None:
-        from closer.vad import SileroVad
+        from closer.vad import NormalizedVad
 
-        vad = SileroVad()
+        vad = NormalizedVad()
     vad.reset()
     ep = Endpointer(CHUNK_S, settings.endpoint_settings())
     run = _Run(settings, transcriber)

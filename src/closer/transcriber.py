@@ -141,9 +141,48 @@ def keep_segment(segment: SegmentStats, settings: GuardSettings = GuardSettings(
                 and segment.avg_logprob < settings.drop_avg_logprob)
 
 
+_MIN_REPEAT_WORDS = 4  # a segment of this many words said again right after it is an echo
+
+
+def drop_repeats(segments: Sequence[SegmentStats]) -> list[SegmentStats]:
+    """Without a segment that only repeats the one before it word for word: on noisy audio Whisper
+    writes a sentence again and again over the noise after it ("...an offer? Is there anything
+    that would stop you from making me an offer? Is there anything..."); people do not."""
+    out: list[SegmentStats] = []
+    for seg in segments:
+        words = _tokens(seg.text)
+        if out and len(words) >= _MIN_REPEAT_WORDS and words == _tokens(out[-1].text):
+            _LOGGER.debug("dropped a repeated segment: %r", seg.text)
+            continue
+        out.append(seg)
+    return out
+
+
+def collapse_repeats(words: Sequence[Word]) -> list[Word]:
+    """The words without a run of 4-12 words said again right after itself (the same echo of
+    Whisper's, inside one segment: "What does the next step? What does the next step?")."""
+    out = list(words)
+    bare = [_tokens(w.text) for w in out]
+    i = 0
+    while i < len(out):
+        for n in range(_MAX_LOOP_WORDS, _MIN_REPEAT_WORDS - 1, -1):
+            a, b = bare[i:i + n], bare[i + n:i + 2 * n]
+            if len(b) == n and a == b and all(a):
+                del out[i + n:i + 2 * n], bare[i + n:i + 2 * n]
+                break
+        else:
+            i += 1
+    return out
+
+
 def to_transcript(segments: Sequence[SegmentStats], audio_s: float) -> Transcript:
+    segments = drop_repeats(segments)
     text = " ".join(s.text.strip() for s in segments).strip()
     words = tuple(w for s in segments for w in s.words if w.text)
+    kept = collapse_repeats(words)
+    if len(kept) < len(words):
+        _LOGGER.debug("dropped %d repeated word(s)", len(words) - len(kept))
+        words, text = tuple(kept), " ".join(w.text for w in kept)
     return Transcript(text=text, words=words, duration_s=audio_s)
 
 

@@ -58,11 +58,12 @@ def make_attempt(**fields: Any) -> Any:
 
 
 def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
-    """`listen` bound to one Silero VAD for the whole session, and its settings."""
+    """`listen` bound to one voice detector for the whole session (Silero behind the gain
+    tracker, judged against the room's noise floor), and its settings."""
     from closer.listen import ListenSettings, listen
-    from closer.vad import SileroVad
+    from closer.vad import NormalizedVad
 
-    vad = SileroVad()
+    vad = NormalizedVad()
 
     def listen_once(mic: Any, transcriber: Any, settings: Any, on_status: Any,
                     stop: Any = None) -> Any:
