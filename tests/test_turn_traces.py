@@ -26,6 +26,8 @@ def _trace(row: dict, delay_chunks: int = 0, jitter: float = 0.0) -> Trace:
     t = row["trace"]
     probs = [min(1.0, max(0.0, p + (jitter if i % 7 == 3 else 0.0)))
              for i, p in enumerate(t["probs"])]
+    # the recording stops where the live decision ended the turn; after it the room was silent
+    probs += [0.0] * round(4.0 / t["chunk_s"])
     texts = [TraceText(**{**x, "chunk": x["chunk"] + delay_chunks}) for x in t["texts"]]
     return Trace(t["chunk_s"], probs, texts, [TraceEnding(**e) for e in t["endings"]])
 
