@@ -145,14 +145,16 @@ def paused_clips(voice: str | None = None, holdout: bool | None = None) -> list[
     return out
 
 
-def degraded_clips(variant: str, limit: int | None = None) -> list[Clip]:
-    """The degraded set's clips of one variant ('clean' or a degradation), in manifest order."""
+def degraded_clips(variant: str, limit: int | None = None, every: int = 1) -> list[Clip]:
+    """The degraded set's clips of one variant ('clean' or a degradation), in manifest order
+    (every `every`-th one: a spread sample of all four label kinds)."""
     manifest = load_manifest()
     if variant not in manifest["degraded"]["variants"]:
         raise KeyError(f"unknown variant {variant!r}")
     corpus = audio_fixtures.load_corpus()
     folder = ensure_built() / "degraded" / variant
-    ids = degraded_ids(manifest)[:limit] if limit else degraded_ids(manifest)
+    ids = degraded_ids(manifest)[::every]
+    ids = ids[:limit] if limit else ids
     return [Clip(i, variant, folder / f"{i}.wav", corpus[i]) for i in ids]
 
 
@@ -296,8 +298,8 @@ def f1(expected: list[bool], predicted: list[bool]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def score_variant(transcriber: Any, variant: str,
-                  limit: int | None = None) -> tuple[dict[str, float], list[str]]:
+def score_variant(transcriber: Any, variant: str, limit: int | None = None,
+                  every: int = 1) -> tuple[dict[str, float], list[str]]:
     """F1 per check for one degraded variant, and a line per wrong call (id, check, transcript)."""
     from closer.audio import load_audio
     from closer.rubric import evaluate
@@ -305,7 +307,7 @@ def score_variant(transcriber: Any, variant: str,
     expected: dict[str, list[bool]] = {c: [] for c in CHECKS}
     predicted: dict[str, list[bool]] = {c: [] for c in CHECKS}
     wrong: list[str] = []
-    for clip in degraded_clips(variant, limit):
+    for clip in degraded_clips(variant, limit, every):
         transcript = transcriber.transcribe(load_audio(clip.path))
         verdict = evaluate(transcript, clip.record["round"])
         for check in CHECKS:

@@ -1,6 +1,6 @@
 """Natural-voice answers with thinking pauses through the real VAD, turn decision and model.
 
-Each paused fixture (Piper and espeak-ng, pauses of 1.2 s and 2.0 s after statements,
+Each paused fixture (Piper; pauses of 1.2 s and 2.0 s after statements,
 pleasantries, dangling clauses, fillers, conjunctions and inside questions) is replayed through
 `listen()` in lockstep (tests/live_replay.py): no answer may be cut before its last part, the
 live transcript must agree with `closer score`'s transcription of the saved recording, and the
@@ -21,7 +21,10 @@ from live_replay import replay, word_errors
 
 pytestmark = pytest.mark.model
 
-CLIPS = speech_fixtures.paused_clips()
+# Piper, both the tuning set and the blind held-out set, through the model (`make test` has 15
+# minutes); the espeak-ng renderings go through the same decision as recorded traces
+# (tests/test_turn_traces.py).
+CLIPS = speech_fixtures.paused_clips("piper")
 
 
 @pytest.fixture(scope="module")
