@@ -114,20 +114,7 @@ def _passed(result: dict, check: str) -> bool:
 @pytest.mark.model
 def test_drill_once_hears_a_spoken_close_and_not_itself(room, tmp_path):
     answer = espeak_wav(ANSWER, tmp_path / "answer.wav", words_per_minute=160)
-    env = room.env()
-    env["CLOSER_DATA_DIR"] = str(tmp_path / "data")
-    proc = subprocess.Popen([str(CLOSER), "drill", "--once", "--json", "--seed", "3"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=tmp_path)
-    played: list[subprocess.Popen[bytes]] = []
-    try:
-        events = _events_until_result(
-            proc, lambda: (time.sleep(0.3), played.append(room.play(answer, wait=False))), 120)
-        assert proc.wait(timeout=60) == 0, proc.stderr.read()
-    finally:
-        proc.kill()
-        for p in played:
-            p.kill()
+    events = _drill_once_with(room, tmp_path, answer)
     kinds = [e["event"] for e in events]
     assert kinds[0] == "say" and "listening" in kinds and kinds[-1] == "result", kinds
     assert kinds.index("listening") > max(i for i, k in enumerate(kinds) if k == "say"
