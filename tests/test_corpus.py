@@ -45,6 +45,7 @@ PREFIXES = {
     "closes_holdout6.jsonl": "w",
     "closes_holdout7.jsonl": "u",
     "closes_holdout8.jsonl": "t",
+    "closes_holdout9.jsonl": "s",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
