@@ -175,7 +175,7 @@ def f1_table(limit: int | None) -> str:
     """The per-degradation F1 table, with PASS/FAIL for the combined row."""
     import speech_fixtures
     from closer.settings import TranscriberSettings
-    from closer.transcriber import load_transcriber
+    from closer.speech.transcriber import load_transcriber
 
     table = speech_fixtures.degraded_f1_table(load_transcriber(TranscriberSettings()),
                                               limit=limit)

@@ -6,7 +6,7 @@ Usage: .venv/bin/python scripts/build_prototypes.py [--out prompts/semantic_prot
 Trains on the development files only (tests/data/closes.jsonl, closes_holdout.jsonl,
 closes_holdout2.jsonl, unseen/closes_holdout3-8.jsonl); a newer unseen holdout, when one is added,
 stays out until it has been measured once. Clause examples come from the rubric's own clauses and
-verdicts (closer.rubric_semantic.examples), so build it against the rules it will run beside.
+verdicts (closer.rubric.semantic.examples), so build it against the rules it will run beside.
 Thresholds default to the ones leave-one-file-out cross-validation picked
 (scripts/eval_semantic.py, variant "strict").
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from closer.embed import load_encoder
-from closer.rubric_semantic.examples import examples
-from closer.rubric_semantic.model import CHECKS, default_path, save_model, train
+from closer.rubric.semantic.encoder import load_encoder
+from closer.rubric.semantic.examples import examples
+from closer.rubric.semantic.model import CHECKS, default_path, save_model, train
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ["closes.jsonl", "closes_holdout.jsonl", "closes_holdout2.jsonl",

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/eval_semantic.py [--test FILE] [--cache FILE] [--wrong]
 
-Variants (training negatives x ask gate, see closer.rubric_semantic.hybrid.AskGate):
+Variants (training negatives x ask gate, see closer.rubric.semantic.hybrid.AskGate):
   strict        asking clauses as negatives; the rules' ask only (the original layer)
   strict+stmt   statements as negatives too; the rules' ask only
   sure85+stmt   statements as negatives; a clause scoring >= 0.85 passes without the rules' ask
@@ -27,12 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from closer.embed import load_encoder
 from closer.rubric import evaluate
-from closer.rubric_semantic.examples import examples
-from closer.rubric_semantic.facts import clause_facts
-from closer.rubric_semantic.hybrid import AskGate, decide
-from closer.rubric_semantic.model import CHECKS, SemanticModel, fit_logistic, train
+from closer.rubric.semantic.encoder import load_encoder
+from closer.rubric.semantic.examples import examples
+from closer.rubric.semantic.facts import clause_facts
+from closer.rubric.semantic.hybrid import AskGate, decide
+from closer.rubric.semantic.model import CHECKS, SemanticModel, fit_logistic, train
 from closer.types import Transcript
 
 ROOT = Path(__file__).resolve().parents[1]

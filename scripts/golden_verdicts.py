@@ -3,8 +3,10 @@
 Usage: .venv/bin/python scripts/golden_verdicts.py [--write]
 
 The golden file (`tests/data/golden_verdicts.jsonl`) pins what the rubric says today, right or
-wrong, so that a rewrite of the grammar changes no verdict by accident: `tests/test_rubric_golden.py`
-compares against it. After a deliberate fix, rerun with `--write` and give the fix a test of its own.
+wrong, so that a rewrite of the grammar changes no verdict by accident:
+`tests/test_rubric_golden.py`
+compares against it. After a deliberate fix, rerun with `--write` and give the fix a test of its
+own.
 Each line: id, round, and per check (rules and semantic fallback, as a user gets them) passed and
 evidence, plus order_ok and score. Without `--write` it prints the differences and exits 1 on any.
 """

@@ -26,9 +26,9 @@ OUT = ROOT / "tests" / "data" / "turn_traces.json"
 
 
 def main() -> int:
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
     from closer.settings import TranscriberSettings
-    from closer.transcriber import load_transcriber
+    from closer.speech.transcriber import load_transcriber
 
     transcriber = load_transcriber(TranscriberSettings())
     rows = []

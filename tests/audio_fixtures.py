@@ -112,9 +112,9 @@ def _render_all(out: Path) -> None:
     """Render every variant of every manifest id into `out/<variant>/<id>.wav` (16 kHz PCM16)."""
     import numpy as np
 
-    from closer.audio import resample, write_wav
+    from closer.audio.decode import resample, write_wav
     from closer.settings import SAMPLE_RATE_HZ, TtsSettings
-    from closer.tts import render
+    from closer.speech.tts import render
 
     manifest, corpus = load_manifest(), load_corpus()
     tts, variants = manifest["tts"], manifest["variants"]

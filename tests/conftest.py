@@ -40,6 +40,6 @@ def speech_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def transcriber():
     from closer.settings import TranscriberSettings
-    from closer.transcriber import load_transcriber
+    from closer.speech.transcriber import load_transcriber
 
     return load_transcriber(TranscriberSettings())

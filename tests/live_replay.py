@@ -1,4 +1,4 @@
-"""Replay a recording through `closer.listen.listen` deterministically, in lockstep.
+"""Replay a recording through `closer.turn.listen.listen` deterministically, in lockstep.
 
 Live, segments are transcribed in a worker thread while the mic keeps delivering chunks; how far
 the speech has gone on when a result arrives depends on the machine. For tests of the turn
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from closer import live_transcript
-from closer.listen import Answer, ListenSettings, listen
-from closer.mic import ArrayMicrophone
+from closer.audio.mic import ArrayMicrophone
+from closer.turn import live_transcript
+from closer.turn.listen import Answer, ListenSettings, listen
 
 
 class SyncExecutor(Executor):

@@ -64,7 +64,7 @@ def _clip(text: str, wpm: int, tmp: Path) -> Any:
     """One close spoken by espeak-ng, 16 kHz float32, trimmed to where it is audible."""
     import numpy as np
 
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
 
     wav = tmp / "clip.wav"
     subprocess.run(["espeak-ng", "-s", str(wpm), "-w", str(wav), text], check=True,

@@ -166,7 +166,7 @@ def load_piper(manifest: dict[str, Any]) -> Any:
     import numpy as np
     from piper import PiperVoice, SynthesisConfig
 
-    from closer.audio import resample
+    from closer.audio.decode import resample
 
     spec = manifest["voices"]["piper"]
     voice = PiperVoice.load(joe.model_path(), config_path=joe.config_path())
@@ -183,9 +183,9 @@ def load_piper(manifest: dict[str, Any]) -> Any:
 
 def load_espeak(manifest: dict[str, Any]) -> Any:
     """A `text -> 16 kHz samples` function over closer's own TTS (pyttsx3 -> espeak-ng)."""
-    from closer.audio import resample
+    from closer.audio.decode import resample
     from closer.settings import TtsSettings
-    from closer.tts import render
+    from closer.speech.tts import render
 
     spec = manifest["voices"]["espeak"]
     settings = TtsSettings(rate_wpm=int(spec["rate_wpm"]), voice=spec["voice"],
@@ -260,7 +260,7 @@ def render_clean(text: str, clip_id: str, speak: Any, manifest: dict[str, Any]) 
 
 def _render_all(out: Path) -> None:
     """Render both sets into `out` (espeak-ng first, in manifest order, then Piper)."""
-    from closer.audio import write_wav
+    from closer.audio.decode import write_wav
     from degrade import DEGRADATIONS
 
     started = time.monotonic()
@@ -301,7 +301,7 @@ def f1(expected: list[bool], predicted: list[bool]) -> float:
 def score_variant(transcriber: Any, variant: str, limit: int | None = None,
                   every: int = 1) -> tuple[dict[str, float], list[str]]:
     """F1 per check for one degraded variant, and a line per wrong call (id, check, transcript)."""
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
     from closer.rubric import evaluate
 
     expected: dict[str, list[bool]] = {c: [] for c in CHECKS}

@@ -1,4 +1,5 @@
-"""closer.audio: any format/rate decodes to the same 16 kHz mono signal; bad files: one sentence."""
+"""closer.audio.decode: any format/rate decodes to the same 16 kHz mono signal; bad files: one
+sentence."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import av
 import numpy as np
 import pytest
 
-from closer.audio import load_audio, resample, write_wav
+from closer.audio.decode import load_audio, resample, write_wav
 from closer.errors import AudioDecodeError
 
 RATE = 16_000
@@ -138,7 +139,7 @@ def test_streaming_riff_size_is_not_truncation(tmp_path: Path, speech_clip: Path
 
 
 def test_streamed_pieces_join_to_the_loaded_signal(tmp_path: Path, clip: np.ndarray) -> None:
-    from closer.audio import stream_audio
+    from closer.audio.decode import stream_audio
 
     path = _encode(tmp_path / "clip.flac", clip, 44_100, "flac", 2)
     pieces = list(stream_audio(path))
@@ -147,7 +148,7 @@ def test_streamed_pieces_join_to_the_loaded_signal(tmp_path: Path, clip: np.ndar
 
 
 def test_streaming_reports_bad_files_like_loading(tmp_path: Path) -> None:
-    from closer.audio import stream_audio
+    from closer.audio.decode import stream_audio
 
     (tmp_path / "notes.mp3").write_text("not audio\n" * 50)
     for name in ("notes.mp3", "missing.wav"):

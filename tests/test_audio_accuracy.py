@@ -52,7 +52,7 @@ def test_manifest_matches_the_corpus() -> None:
 @pytest.mark.model
 @pytest.mark.parametrize("variant", ["plain", "slow", "noisy"])
 def test_spoken_closes_score_like_their_labels(variant: str, transcriber) -> None:
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
     from closer.rubric import evaluate
 
     expected: dict[str, list[bool]] = {label: [] for label in LABELS}

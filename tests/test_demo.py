@@ -45,7 +45,7 @@ def test_spoken_summary_says_the_score_and_the_first_tip() -> None:
 
 @pytest.mark.model
 def test_demo_runs_a_full_round_without_a_sound_card(tmp_path: Path) -> None:
-    from closer.tts import output_devices
+    from closer.speech.tts import output_devices
 
     out_dir = tmp_path / "demo"
     start = time.monotonic()

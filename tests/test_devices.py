@@ -7,10 +7,11 @@ import io
 import numpy as np
 import pytest
 
-from closer import cli, mic
+from closer import cli
+from closer.audio import mic
+from closer.audio.meter import MeterLine, bar, render
 from closer.commands import devices
-from closer.listen import ListenStatus
-from closer.meter import MeterLine, bar, render
+from closer.turn.listen import ListenStatus
 
 DEVICES = [
     {"name": "Built-in Mic", "max_input_channels": 2, "max_output_channels": 0,

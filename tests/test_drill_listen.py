@@ -3,7 +3,7 @@
 The candidate's turns are espeak-ng clips played by a scripted microphone (one clip per time the
 mic opens, then silence); a fake transcriber returns the text of the clip being played, so no
 Whisper model is needed. This checks the half-duplex order, a real 8 s no-speech re-prompt and
-the time-limit cut end to end through `closer.listen.listen`.
+the time-limit cut end to end through `closer.turn.listen.listen`.
 """
 
 from __future__ import annotations
@@ -55,15 +55,15 @@ class ClipTranscriber:
 
 @pytest.fixture(scope="module")
 def ns_clip(tmp_path_factory):
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
 
     return load_audio(espeak_wav(NS, tmp_path_factory.mktemp("drill") / "ns.wav"))
 
 
 def deps_for(clips, log, **settings):
-    from closer.listen import ListenSettings, listen
+    from closer.audio.vad import SileroVad
     from closer.rubric import evaluate, evaluate_objection_reply
-    from closer.vad import SileroVad
+    from closer.turn.listen import ListenSettings, listen
 
     vad = SileroVad()
     mic = ScriptedMic(clips, log)

@@ -34,7 +34,7 @@ ANSWER = ("Thank you for your time today. What does the next step in the hiring 
 
 RECORD = """
 import sys, numpy as np
-from closer.mic import make_microphone
+from closer.audio.mic import make_microphone
 mic = make_microphone(None)
 out, limit = [], int(float(sys.argv[2]) * 16000 / 512)
 for chunk in mic.chunks():
@@ -167,7 +167,7 @@ def test_drill_hears_a_quiet_echoing_mic(room, tmp_path):
     noise 15 dB below the speech: a laptop mic at arm's length."""
     import degrade
     import speech_fixtures
-    from closer.audio import load_audio, write_wav
+    from closer.audio.decode import load_audio, write_wav
 
     clip = next(c for c in speech_fixtures.degraded_clips("clean")
                 if c.record["next_step"] and c.record["trial_close"])

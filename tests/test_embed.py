@@ -10,7 +10,7 @@ import struct
 import numpy as np
 import pytest
 
-from closer import embed
+from closer.rubric.semantic import encoder as embed
 
 
 def _write_safetensors(path, tensors: dict[str, np.ndarray]) -> None:

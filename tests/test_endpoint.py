@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from closer.endpoint import Endpointer, EndpointSettings, run_endpointing
 from closer.turn.decide import TurnSettings
+from closer.turn.endpoint import Endpointer, EndpointSettings, run_endpointing
 
 TURN = TurnSettings()
 

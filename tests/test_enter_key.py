@@ -9,7 +9,7 @@ import time
 import pytest
 
 from closer.drill.events import HumanSink
-from closer.enter_key import EnterKey
+from closer.turn.enter_key import EnterKey
 
 
 @pytest.fixture

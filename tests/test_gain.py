@@ -1,11 +1,11 @@
-"""closer.gain: the gain decision (pure), batch normalisation and the streaming tracker."""
+"""closer.audio.gain: the gain decision (pure), batch normalisation and the streaming tracker."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from closer.gain import (
+from closer.audio.gain import (
     SILENT_DBFS,
     GainSettings,
     GainTracker,

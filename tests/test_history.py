@@ -1,4 +1,4 @@
-"""closer.history: round trip, recordings, opt-out, crash safety, damaged databases."""
+"""closer.history.store: round trip, recordings, opt-out, crash safety, damaged databases."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from closer.errors import UserError
-from closer.history import Attempt, open_history
-from closer.history_store import DB_NAME, SCHEMA_VERSION
+from closer.history.database import DB_NAME, SCHEMA_VERSION
+from closer.history.store import Attempt, open_history
 
 
 def make_attempt(score: int = 70, audio: np.ndarray | None = None, **over) -> Attempt:
@@ -100,7 +100,7 @@ _CHILD = textwrap.dedent("""
     import numpy as np
     sys.path.insert(0, {tests!r})
     from test_history import make_attempt, tone
-    from closer.history import open_history
+    from closer.history.store import open_history
     h = open_history({data!r})
     first = h.add(make_attempt(score=55, audio=tone()))
     # a second attempt is half-way through its transaction when the kill comes

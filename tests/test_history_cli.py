@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from closer.cli import main
-from closer.history import open_history
+from closer.history.store import open_history
 from test_history import make_attempt, tone
 
 
@@ -83,7 +83,7 @@ def test_progress_without_attempts_exits_1(data_dir: Path, capsys: pytest.Captur
 def test_replay_prints_exchange_and_verdict(filled: Path, capsys: pytest.CaptureFixture,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     played: list[tuple[Path, str | None]] = []
-    monkeypatch.setattr("closer.history_playback.play_recording",
+    monkeypatch.setattr("closer.history.playback.play_recording",
                         lambda path, dev: played.append((path, dev)) or True)
     assert main(["replay", "1", "--output-device", "pulse"]) == 0
     out = capsys.readouterr().out
@@ -96,7 +96,7 @@ def test_replay_prints_exchange_and_verdict(filled: Path, capsys: pytest.Capture
 
 def test_replay_without_output_device_prints_wav_path(
         filled: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("closer.history_playback._outputs", lambda: None)
+    monkeypatch.setattr("closer.history.playback._outputs", lambda: None)
     assert main(["replay", "2"]) == 0
     out = capsys.readouterr().out
     assert "No output device" in out and str(filled / "recordings") in out

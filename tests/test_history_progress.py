@@ -1,11 +1,11 @@
-"""closer.progress_plot.progress_series: by day or by attempt, pass rates per check."""
+"""closer.history.progress_plot.progress_series: by day or by attempt, pass rates per check."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from closer.history import open_history
-from closer.progress_plot import ProgressSettings, progress_series
+from closer.history.progress_plot import ProgressSettings, progress_series
+from closer.history.store import open_history
 from test_history import make_attempt
 
 

@@ -7,13 +7,13 @@ import threading
 import numpy as np
 import pytest
 
+from closer.audio.mic import ArrayMicrophone
+from closer.audio.vad import ScriptedVad
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
-from closer.listen import CHUNK_S, ListenSettings, level_dbfs, listen
-from closer.mic import ArrayMicrophone
 from closer.turn.decide import TurnSettings
+from closer.turn.listen import CHUNK_S, ListenSettings, level_dbfs, listen
 from closer.types import Transcript, Word
-from closer.vad import ScriptedVad
 
 SPEECH, SILENCE = 0.9, 0.02
 TURN = TurnSettings()
@@ -234,7 +234,7 @@ def test_level_dbfs():
 
 @pytest.mark.model
 def test_real_vad_and_model_hear_a_spoken_question(speech_clip, transcriber):
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
 
     speech = load_audio(speech_clip)
     audio = np.concatenate([np.zeros(16000, np.float32), speech])
@@ -258,7 +258,7 @@ def test_real_vad_and_model_hear_a_spoken_question(speech_clip, transcriber):
     ("", "Hello.", "Hello."),
 ])
 def test_segments_cut_mid_clause_are_joined_as_one_sentence(before, after, joined):
-    from closer.live_transcript import join_text
+    from closer.turn.live_transcript import join_text
 
     assert join_text(before, after) == joined
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import speech_fixtures
-from closer.audio import load_audio
+from closer.audio.decode import load_audio
 from closer.rubric import evaluate
 from closer.turn.reading import read
 from closer.types import Transcript

@@ -1,4 +1,5 @@
-"""closer.longform: blocks cut at silences, bounded in length, joined back with the right times;
+"""closer.speech.longform: blocks cut at silences, bounded in length, joined back with the right
+times;
 and a 3.5-minute mock interview through the real model with speech_s within 5% of the truth."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from closer.longform import BlockSettings, cut_point, score_blocks, split_blocks
+from closer.speech.longform import BlockSettings, cut_point, score_blocks, split_blocks
 from closer.types import Transcript, Word
 
 RATE = 16_000
@@ -118,7 +119,7 @@ def test_words_come_back_at_recording_times_and_delivery_counts_speech_only() ->
 
 def test_the_transcriber_sees_nothing_when_the_file_does_not_decode(tmp_path: Path) -> None:
     from closer.errors import AudioDecodeError
-    from closer.longform import score_file
+    from closer.speech.longform import score_file
 
     bad = tmp_path / "notes.mp3"
     bad.write_text("not audio\n" * 50)
@@ -138,9 +139,9 @@ def test_a_mock_interview_scores_speech_only_in_bounded_blocks() -> None:
     made = long_fixtures.build(long_fixtures.LongSpec(duration_s=210.0))
     script = (
         "import json, resource, sys\n"
-        "from closer.longform import BlockSettings, score_file\n"
+        "from closer.speech.longform import BlockSettings, score_file\n"
         "from closer.settings import TranscriberSettings\n"
-        "from closer.transcriber import load_transcriber\n"
+        "from closer.speech.transcriber import load_transcriber\n"
         "inner = load_transcriber(TranscriberSettings())\n"
         "sizes = []\n"
         "class Recording:\n"
@@ -162,7 +163,7 @@ def test_a_mock_interview_scores_speech_only_in_bounded_blocks() -> None:
 
 
 def test_long_silences_are_left_out_and_parts_keep_their_times() -> None:
-    from closer.longform import Block, speech_parts
+    from closer.speech.longform import Block, speech_parts
 
     x = bursts([(1, 4), (14, 16), (17, 19)], 22)  # 10 s silence, then a 1 s pause
     parts = speech_parts(Block(100.0, x), BlockSettings(keep_silence_s=0.5))

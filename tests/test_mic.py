@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from closer import mic
+from closer.audio import mic
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
 

@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from closer import cli, mic
+from closer import cli
+from closer.audio import mic
 from closer.commands.devices import LevelThresholds, judge_mic
 
 T = LevelThresholds()

@@ -1,4 +1,4 @@
-"""closer.pitch: our YIN tracker against exact synthetic f0 and against praat-parselmouth.
+"""closer.audio.pitch: our YIN tracker against exact synthetic f0 and against praat-parselmouth.
 
 parselmouth is the reference here only; nothing at run time imports it. Speech clips come from
 espeak-ng (skipped without it; several voices and pitches, so not the conftest fixture) and
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from closer.pitch import PitchSettings, track
+from closer.audio.pitch import PitchSettings, track
 
 RATE = 16_000
 SETTINGS = PitchSettings()
@@ -136,7 +136,7 @@ SPEECH = [
 @pytest.fixture(scope="module")
 def speech(tmp_path_factory: pytest.TempPathFactory) -> list[np.ndarray]:
     """The SPEECH lines spoken by espeak-ng (voice, pitch 0-99, words per minute), at 16 kHz."""
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
 
     if shutil.which("espeak-ng") is None:
         pytest.fail("espeak-ng is missing; `make test` installs it")
@@ -166,7 +166,7 @@ ENDINGS = [("en-us+f2", "I think I would be a great fit for the", "team"),
 
 
 def _spoken(voice: str, pitch: int, text: str, path: Path) -> np.ndarray:
-    from closer.audio import load_audio
+    from closer.audio.decode import load_audio
 
     subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-w", str(path), text],
                    check=True, capture_output=True)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from closer import cli
-from closer.audio import write_wav
+from closer.audio.decode import write_wav
 from closer.types import Transcript, Word
 
 GOOD = ("What does the next step in the interview process look like? Based on what we've talked "
@@ -70,7 +70,7 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         loads.append(settings)
         return FakeTranscriber(Transcript(GOOD, words, duration_s=15.0))
 
-    monkeypatch.setattr("closer.transcriber.load_transcriber", load)
+    monkeypatch.setattr("closer.speech.transcriber.load_transcriber", load)
     return loads
 
 
@@ -184,7 +184,7 @@ def test_bad_model_is_exit_2_with_one_sentence(capsys, tmp_path, texts, kind) ->
 
 
 def test_corrupt_model_bin_is_exit_2(capsys, tmp_path, speech_clip) -> None:
-    from closer.transcriber import resolve_model
+    from closer.speech.transcriber import resolve_model
 
     bundled = Path(resolve_model(None))
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from closer.rubric import evaluate
+from closer.rubric.semantic import ClauseFacts, clause_facts, decide, hook, load_model
+from closer.rubric.semantic.examples import examples
+from closer.rubric.semantic.hybrid import AskGate
+from closer.rubric.semantic.model import CHECKS, SemanticModel, fit_logistic, save_model, train
 from closer.rubric.text import clauses
-from closer.rubric_semantic import ClauseFacts, clause_facts, decide, hook, load_model
-from closer.rubric_semantic.examples import examples
-from closer.rubric_semantic.hybrid import AskGate
-from closer.rubric_semantic.model import CHECKS, SemanticModel, fit_logistic, save_model, train
 from closer.types import Transcript
 
 
@@ -123,7 +123,7 @@ class _FakeEncoder:
 
 
 def _fake_layer():
-    from closer.rubric_semantic.model import Classifier
+    from closer.rubric.semantic.model import Classifier
 
     none = np.zeros((0, 2), np.float16)
     clf = Classifier(np.array([8.0, -8.0], np.float32), 0.0, none, none, 0.5)
@@ -171,12 +171,12 @@ def test_evaluate_is_rules_only_without_the_model(monkeypatch):
 
 
 def test_layer_failure_is_silent(monkeypatch):
-    import closer.embed
+    import closer.rubric.semantic.encoder
 
     def boom(*_a, **_k):
-        raise closer.embed.ModelError("no package")
+        raise closer.rubric.semantic.encoder.ModelError("no package")
 
-    monkeypatch.setattr(closer.embed, "load_encoder", boom)
+    monkeypatch.setattr(closer.rubric.semantic.encoder, "load_encoder", boom)
     hook._layer.cache_clear()
     try:
         assert hook._layer() is None
@@ -185,7 +185,7 @@ def test_layer_failure_is_silent(monkeypatch):
 
 
 def test_unseen_phrasings_end_to_end():
-    from closer.embed import load_encoder
+    from closer.rubric.semantic.encoder import load_encoder
 
     enc, model = load_encoder(), load_model()
     p = model.proba(enc.encode(["where do we take it from here", "what happens after today",

@@ -15,7 +15,7 @@ import pytest
 
 import degrade as dg
 import speech_fixtures as sf
-from closer.audio import load_audio
+from closer.audio.decode import load_audio
 
 RATE = 16_000
 MANIFEST = sf.load_manifest()
@@ -133,7 +133,7 @@ def test_degraded_clip_is_as_specified(variant: str, clean: dict[str, np.ndarray
 
 
 def test_a_piper_clip_renders_again_byte_for_byte(tmp_path: Path) -> None:
-    from closer.audio import write_wav
+    from closer.audio.decode import write_wav
 
     entry = MANIFEST["paused"][0]
     clip = sf.paused_clips("piper")[0]

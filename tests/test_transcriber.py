@@ -1,4 +1,5 @@
-"""closer.transcriber: the prompt guard (pure, exhaustive), model resolution, and the real model."""
+"""closer.speech.transcriber: the prompt guard (pure, exhaustive), model resolution, and the real
+model."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from closer.errors import ModelError
 from closer.settings import TranscriberSettings
-from closer.transcriber import (
+from closer.speech.transcriber import (
     MODELS_DIR,
     GuardSettings,
     SegmentStats,
@@ -198,7 +199,7 @@ def test_resolve_bare_name_under_repo_models(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "model.bin").write_bytes(b"x")
-    monkeypatch.setattr("closer.transcriber.MODELS_DIR", tmp_path)
+    monkeypatch.setattr("closer.speech.transcriber.MODELS_DIR", tmp_path)
     assert resolve_model("mine") == str((tmp_path / "mine").resolve())
     assert MODELS_DIR.name == "models"
 
@@ -302,7 +303,7 @@ class _FakeWhisper:
 
 
 def test_prompt_echo_falls_back_to_an_unprompted_pass() -> None:
-    from closer.transcriber import WhisperTranscriber
+    from closer.speech.transcriber import WhisperTranscriber
 
     fake = _FakeWhisper()
     t = WhisperTranscriber(fake, TranscriberSettings()).transcribe(np.zeros(32000, np.float32))
@@ -314,7 +315,7 @@ def test_prompt_echo_falls_back_to_an_unprompted_pass() -> None:
 
 
 def test_keep_fillers_off_means_one_unprompted_pass() -> None:
-    from closer.transcriber import WhisperTranscriber
+    from closer.speech.transcriber import WhisperTranscriber
 
     fake = _FakeWhisper()
     settings = TranscriberSettings(keep_fillers=False)
@@ -325,7 +326,7 @@ def test_keep_fillers_off_means_one_unprompted_pass() -> None:
 # --- hard audio: when the greedy pass is decoded again --------------------------------------
 
 def test_hard_audio_reasons() -> None:
-    from closer.transcriber import hard_audio
+    from closer.speech.transcriber import hard_audio
 
     s = TranscriberSettings()
     assert hard_audio([seg("What's the next step?")], True, s) is None
@@ -364,7 +365,7 @@ def _speech_like() -> np.ndarray:
 
 
 def test_unsure_greedy_pass_is_decoded_again_with_beams_unprompted() -> None:
-    from closer.transcriber import WhisperTranscriber
+    from closer.speech.transcriber import WhisperTranscriber
 
     fake = _HardFake()
     t = WhisperTranscriber(fake, TranscriberSettings()).transcribe(_speech_like())
@@ -373,7 +374,7 @@ def test_unsure_greedy_pass_is_decoded_again_with_beams_unprompted() -> None:
 
 
 def test_escalation_off_keeps_the_greedy_pass() -> None:
-    from closer.transcriber import WhisperTranscriber
+    from closer.speech.transcriber import WhisperTranscriber
 
     fake = _HardFake()
     settings = TranscriberSettings(escalate=False)
@@ -383,7 +384,7 @@ def test_escalation_off_keeps_the_greedy_pass() -> None:
 
 
 def test_gain_is_applied_before_the_model() -> None:
-    from closer.transcriber import WhisperTranscriber
+    from closer.speech.transcriber import WhisperTranscriber
 
     seen: list[float] = []
 
@@ -421,8 +422,8 @@ def test_quiet_white_noise_gives_empty_transcript(transcriber, level: float) -> 
 
 @pytest.mark.model
 def test_quiet_speech_is_heard(transcriber, speech_clip) -> None:
-    from closer.audio import load_audio
-    from closer.gain import measure
+    from closer.audio.decode import load_audio
+    from closer.audio.gain import measure
 
     audio = load_audio(speech_clip)
     quiet = audio * 10 ** ((-45.0 - measure(audio).speech_dbfs) / 20)
@@ -430,7 +431,7 @@ def test_quiet_speech_is_heard(transcriber, speech_clip) -> None:
 
 
 def test_a_segment_that_repeats_the_one_before_is_dropped():
-    from closer.transcriber import SegmentStats, to_transcript
+    from closer.speech.transcriber import SegmentStats, to_transcript
 
     def seg(text: str, start: float) -> SegmentStats:
         return SegmentStats(text, start, start + 2, -0.3, 0.1, 1.2)
@@ -443,7 +444,7 @@ def test_a_segment_that_repeats_the_one_before_is_dropped():
 
 
 def test_words_said_again_right_after_themselves_are_dropped():
-    from closer.transcriber import collapse_repeats
+    from closer.speech.transcriber import collapse_repeats
     from closer.types import Word
 
     said = "What does the next step? What does the next step? look like? Thanks, thanks."

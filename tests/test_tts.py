@@ -1,4 +1,5 @@
-"""closer.tts: rendering with pyttsx3/espeak-ng, voice and device choice, the WAV fallback."""
+"""closer.speech.tts: rendering with pyttsx3/espeak-ng, voice and device choice, the WAV
+fallback."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from closer import tts
 from closer.errors import DeviceError, UserError
 from closer.settings import TtsSettings
+from closer.speech import tts
 
 TEXT = "What does the next step in the process look like?"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from closer.endpoint import Trace, TraceEnding, TraceText, replay_trace
+from closer.turn.endpoint import Trace, TraceEnding, TraceText, replay_trace
 
 DATA = Path(__file__).resolve().parent / "data" / "turn_traces.json"
 ROWS = json.loads(DATA.read_text(encoding="utf-8"))["traces"]

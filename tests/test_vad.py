@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from closer.audio import load_audio
+from closer.audio.decode import load_audio
+from closer.audio.vad import ScriptedVad, SileroVad, probabilities
 from closer.interfaces import CHUNK_SAMPLES
-from closer.vad import ScriptedVad, SileroVad, probabilities
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +76,13 @@ def _chunks(audio: np.ndarray) -> list[np.ndarray]:
 
 
 def _quiet_speech(speech: np.ndarray, db: float) -> np.ndarray:
-    from closer.gain import measure
+    from closer.audio.gain import measure
 
     return (speech * 10 ** ((db - measure(speech).speech_dbfs) / 20)).astype(np.float32)
 
 
 def test_normalized_vad_hears_a_quiet_voice_the_bare_model_misses(speech):
-    from closer.vad import NormalizedVad
+    from closer.audio.vad import NormalizedVad
 
     quiet = _quiet_speech(speech, -45.0) + np.random.default_rng(2).normal(
         0, 10 ** (-75 / 20), len(speech)).astype(np.float32)
@@ -95,7 +95,7 @@ def test_normalized_vad_hears_a_quiet_voice_the_bare_model_misses(speech):
 
 @pytest.mark.parametrize("level_dbfs", [-80.0, -60.0, -40.0, -20.0])
 def test_normalized_silero_hears_no_speech_in_noise(level_dbfs):
-    from closer.vad import NormalizedVad
+    from closer.audio.vad import NormalizedVad
 
     noise = np.random.default_rng(5).normal(0, 10 ** (level_dbfs / 20), 16000 * 5)
     probs = np.array(probabilities(noise.astype(np.float32), NormalizedVad()))
@@ -103,7 +103,7 @@ def test_normalized_silero_hears_no_speech_in_noise(level_dbfs):
 
 
 def test_normalized_silero_hears_quiet_speech(speech):
-    from closer.vad import NormalizedVad
+    from closer.audio.vad import NormalizedVad
 
     quiet = _quiet_speech(speech, -45.0)
     probs = np.array(probabilities(quiet, NormalizedVad()))
@@ -112,7 +112,7 @@ def test_normalized_silero_hears_quiet_speech(speech):
 
 
 def test_chunks_barely_above_the_floor_are_not_speech():
-    from closer.vad import NormalizedVad
+    from closer.audio.vad import NormalizedVad
 
     vad = NormalizedVad(ScriptedVad([], after=0.95), quiet_probability=0.3, min_history_s=1.0)
     noise = np.random.default_rng(4).normal(0, 1e-3, 16000 * 3).astype(np.float32)
@@ -127,13 +127,13 @@ def test_chunks_barely_above_the_floor_are_not_speech():
 @pytest.mark.parametrize(("above_db", "p"), [(0.0, 0.0), (4.0, 0.0), (8.0, 0.45), (12.0, 0.9),
                                              (30.0, 0.9)])
 def test_energy_above_the_floor_is_speech_evidence(above_db, p):
-    from closer.vad import NormalizedVad, ScriptedVad
+    from closer.audio.vad import NormalizedVad, ScriptedVad
 
     assert NormalizedVad(ScriptedVad([])).energy_probability(above_db) == pytest.approx(p)
 
 
 def test_a_voice_standing_out_of_steady_noise_counts_even_when_the_model_hears_nothing():
-    from closer.vad import NormalizedVad, ScriptedVad
+    from closer.audio.vad import NormalizedVad, ScriptedVad
 
     rng = np.random.default_rng(5)
     vad = NormalizedVad(ScriptedVad([], after=0.05))

@@ -16,10 +16,11 @@ figure counts the candidate's speech only:
   turn.
 - uptalk_count / statement_count: statements are sentences not ending in "?" (the last run of
   words counts even without punctuation); uptalk is a pitch rise at a statement's end
-  (`count_uptalk`, pure, over the numpy YIN pitch track of `closer.pitch`; praat-parselmouth is
+  (`count_uptalk`, pure, over the numpy YIN pitch track of `closer.audio.pitch`; praat-parselmouth
+  is
   its reference in tests only, and importing it cost ~63 MB of resident memory).
   Pitch is tracked only around statement ends (`pitch_near`), so long-form scoring
-  (`closer.longform`) collects it block by block and calls `from_pitch`.
+  (`closer.speech.longform`) collects it block by block and calls `from_pitch`.
 """
 
 from __future__ import annotations
@@ -141,8 +142,8 @@ def count_uptalk(times: Sequence[float], f0_hz: Sequence[float], statement_ends:
 
 def pitch_track(audio: np.ndarray, settings: UptalkSettings = UptalkSettings(),
                 rate: int = SAMPLE_RATE_HZ) -> tuple[list[float], list[float]]:
-    """(times in s, f0 in Hz, 0 when unvoiced) from `closer.pitch.track`; the thin adapter."""
-    from closer import pitch
+    """(times in s, f0 in Hz, 0 when unvoiced) from `closer.audio.pitch.track`; the thin adapter."""
+    from closer.audio import pitch
 
     times, f0 = pitch.track(audio, rate, pitch.PitchSettings(
         floor_hz=settings.pitch_floor_hz, ceiling_hz=settings.pitch_ceiling_hz,

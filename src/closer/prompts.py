@@ -2,9 +2,10 @@
 
 They live in `prompts/*.toml`.
 
-Decision: the prompts folder sits at the repository root (the project is installed
-editable by `make`), and `CLOSER_PROMPTS_DIR` points elsewhere for custom content.
-Files are read once per process.
+Decision: the prompts folder sits at the repository root and ships as the package data of
+`closer._prompts` (`src/closer/_prompts` is a symlink to `../../prompts`; a wheel carries real
+copies), found with `importlib.resources`, so an editable install and `pip install .` read the same
+files. `CLOSER_PROMPTS_DIR` points elsewhere for custom content. Files are read once per process.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from closer.errors import UserError
 
-_DEFAULT_DIR = Path(__file__).resolve().parents[2] / "prompts"
-
 
 def prompts_dir() -> Path:
-    return Path(os.environ.get("CLOSER_PROMPTS_DIR", _DEFAULT_DIR))
+    """The folder of the prompt files, on disk (files inside it are read as paths)."""
+    custom = os.environ.get("CLOSER_PROMPTS_DIR")
+    if custom:
+        return Path(custom)
+    # `files()` of the regular package `closer` is a directory on disk in a wheel or editable
+    # install; `resolve()` turns the repository's symlink into `prompts/` for error messages.
+    return Path(str(resources.files("closer") / "_prompts")).resolve()
 
 
 @functools.cache

@@ -18,8 +18,8 @@ class TranscriberSettings:
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     beam_size: int = 1  # greedy: the rubric needs the words, not the last 0.1% WER
     keep_fillers: bool = True  # coax Whisper into writing "um"/"uh" with a short prompt
-    normalize_gain: bool = True  # bring speech to a working level first (closer.gain)
-    escalate: bool = True  # re-decode hard audio (see closer.transcriber.hard_audio)
+    normalize_gain: bool = True  # bring speech to a working level first (closer.audio.gain)
+    escalate: bool = True  # re-decode hard audio (see closer.speech.transcriber.hard_audio)
     hard_avg_logprob: float = -0.6  # nats; a segment less sure than this makes the audio hard
     hard_compression_ratio: float = 2.0  # gzip ratio; above it a segment may be a loop
     hard_no_speech_prob: float = 0.9  # 0..1; prompted clean speech often reads 0.5-0.75

@@ -40,13 +40,13 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from closer import prompts
-    from closer.audio import resample
+    from closer.audio.decode import resample
     from closer.delivery import measure
     from closer.report import format_verdict
     from closer.rubric import evaluate
     from closer.settings import SAMPLE_RATE_HZ, TranscriberSettings, TtsSettings
-    from closer.transcriber import load_transcriber
-    from closer.tts import make_speaker, render
+    from closer.speech.transcriber import load_transcriber
+    from closer.speech.tts import make_speaker, render
 
     started = time.monotonic()
     demo = prompts.load("demo")

@@ -17,7 +17,8 @@ from closer.errors import DeviceError
 class LevelThresholds:
     """What mic-check accepts. Levels are per 32 ms chunk; speech is judged against the room.
 
-    closer normalises gain before listening (closer.gain, up to +40 dB), so a quiet mic is fine as
+    closer normalises gain before listening (closer.audio.gain, up to +40 dB), so a quiet mic is
+    fine as
     long as the voice stands well clear of the background: SNR decides, not the absolute level.
     """
 
@@ -47,7 +48,8 @@ class MicReport:
 
 def _levels(rms_dbfs: Sequence[float], t: LevelThresholds, chunk_s: float
             ) -> tuple[float, float | None]:
-    """(noise floor, active speech level or None) from chunk levels, as closer.gain judges them."""
+    """(noise floor, active speech level or None) from chunk levels, as closer.audio.gain judges
+    them."""
     levels = sorted(rms_dbfs)
     rank = (len(levels) - 1) * t.floor_percentile / 100.0
     low, frac = int(rank), rank - int(rank)
@@ -117,7 +119,7 @@ def _defaults(sd: Any) -> tuple[int | None, int | None]:
 
 
 def list_devices() -> int:
-    from closer.mic import NO_MIC, import_sounddevice, query_devices
+    from closer.audio.mic import NO_MIC, import_sounddevice, query_devices
 
     sd = import_sounddevice()
     devices = query_devices(sd)
@@ -130,10 +132,10 @@ def list_devices() -> int:
 def mic_check(input_device: str | None, seconds: float) -> int:
     import numpy as np
 
-    from closer.listen import ListenStatus, level_dbfs
-    from closer.meter import MeterLine
-    from closer.mic import make_microphone
+    from closer.audio.meter import MeterLine
+    from closer.audio.mic import make_microphone
     from closer.settings import SAMPLE_RATE_HZ
+    from closer.turn.listen import ListenStatus, level_dbfs
 
     mic = make_microphone(input_device)
     meter = MeterLine()

@@ -19,40 +19,40 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def make_microphone(input_device: str | None) -> Any:
-    from closer.mic import make_microphone as make
+    from closer.audio.mic import make_microphone as make
 
     return make(input_device)
 
 
 def make_speaker(args: argparse.Namespace) -> Any:
     from closer.settings import TtsSettings
-    from closer.tts import make_speaker as make
+    from closer.speech.tts import make_speaker as make
 
     return make(TtsSettings(rate_wpm=args.rate, voice=args.voice), args.output_device)
 
 
 def load_transcriber(model: str | None) -> Any:
     from closer.settings import TranscriberSettings
-    from closer.transcriber import load_transcriber as load
+    from closer.speech.transcriber import load_transcriber as load
 
     return load(TranscriberSettings(model=model))
 
 
 def open_history() -> Any:
-    from closer.history import open_history as open_
+    from closer.history.store import open_history as open_
 
     return open_()
 
 
 def make_enter_key() -> Any:
     """Enter ends an answer when stdin is a terminal (None otherwise)."""
-    from closer.enter_key import EnterKey
+    from closer.turn.enter_key import EnterKey
 
     return EnterKey.for_terminal()
 
 
 def make_attempt(**fields: Any) -> Any:
-    from closer.history import Attempt
+    from closer.history.store import Attempt
 
     return Attempt(**fields)
 
@@ -60,8 +60,8 @@ def make_attempt(**fields: Any) -> Any:
 def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
     """`listen` bound to one voice detector for the whole session (Silero behind the gain
     tracker, judged against the room's noise floor), and its settings."""
-    from closer.listen import ListenSettings, listen
-    from closer.vad import NormalizedVad
+    from closer.audio.vad import NormalizedVad
+    from closer.turn.listen import ListenSettings, listen
 
     vad = NormalizedVad()
 
@@ -88,7 +88,7 @@ def make_meter(json_mode: bool) -> Any:
     if json_mode:
         return None
     try:
-        from closer.meter import MeterLine
+        from closer.audio.meter import MeterLine
     except ImportError:  # the meter is a nicety; the drill runs without it
         return None
     meter = MeterLine()
@@ -98,7 +98,7 @@ def make_meter(json_mode: bool) -> Any:
 def build_deps(args: argparse.Namespace, mic: Any, speaker: Any, transcriber: Any,
                max_answer_s: float | None = None, out: Any = None, enter: Any = None) -> Any:
     """Wire listen, the rubric, the report and the meter around the given devices and model;
-    with `enter` (a `closer.enter_key.EnterKey`), Enter ends an answer at once."""
+    with `enter` (a `closer.turn.enter_key.EnterKey`), Enter ends an answer at once."""
     from closer.drill.events import HumanSink, JsonLinesSink
     from closer.drill.flow import DrillDeps
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from closer.errors import UserError
-from closer.history import History, open_history
+from closer.history.store import History, open_history
 
 _EMPTY = "No attempts yet; run `closer drill` to record one."
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _history(history: History, args: argparse.Namespace) -> int:
-    from closer.history_views import format_table
+    from closer.history.views import format_table
 
     if args.limit < 1:
         raise UserError("--limit must be at least 1.")
@@ -33,7 +33,7 @@ def _history(history: History, args: argparse.Namespace) -> int:
 
 
 def _progress(history: History, args: argparse.Namespace) -> int:
-    from closer.progress_plot import progress_series, render_png
+    from closer.history.progress_plot import progress_series, render_png
 
     attempts = history.all()
     if not attempts:
@@ -52,8 +52,8 @@ def _progress(history: History, args: argparse.Namespace) -> int:
 
 
 def _replay(history: History, args: argparse.Namespace) -> int:
-    from closer.history_playback import play_recording
-    from closer.history_views import format_replay
+    from closer.history.playback import play_recording
+    from closer.history.views import format_replay
 
     attempt = history.get(args.id)
     print(format_replay(attempt))
@@ -73,7 +73,7 @@ def _replay(history: History, args: argparse.Namespace) -> int:
 
 
 def _export(history: History, args: argparse.Namespace) -> int:
-    from closer.history_views import export_csv, export_json
+    from closer.history.views import export_csv, export_json
 
     attempts = history.all()
     text = export_json(attempts) if args.format == "json" else export_csv(attempts)

@@ -62,7 +62,7 @@ class _Scorer:
 
     def transcriber(self) -> Any:
         if self._transcriber is None:
-            from closer.transcriber import load_transcriber
+            from closer.speech.transcriber import load_transcriber
 
             self._transcriber = load_transcriber(self._settings)
         return self._transcriber
@@ -74,7 +74,7 @@ class _Scorer:
     def read(self, name: str) -> tuple[Transcript, Delivery | None]:
         if is_text_input(name):
             return Transcript(text=read_text(name)), None
-        from closer.longform import score_file
+        from closer.speech.longform import score_file
 
         # Streamed in blocks cut at silences: a whole recorded interview stays in bounded
         # memory; a close (one block) is transcribed exactly as a single array.
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
     files: list[str] = list(args.files)
     if args.model is not None:
-        from closer.transcriber import resolve_model
+        from closer.speech.transcriber import resolve_model
 
         resolve_model(args.model)  # a bad --model is a usage error before any output
     scorer = _Scorer(TranscriberSettings(model=args.model))

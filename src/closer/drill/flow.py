@@ -43,8 +43,8 @@ class DrillDeps:
     mic: Any  # closer.interfaces.Microphone
     transcriber: Any  # closer.interfaces.Transcriber
     sink: EventSink
-    listen: Callable[..., Any]  # closer.listen.listen(mic, transcriber, settings, on_status)
-    listen_settings: Any  # closer.listen.ListenSettings
+    listen: Callable[..., Any]  # closer.turn.listen.listen(mic, transcriber, settings, on_status)
+    listen_settings: Any  # closer.turn.listen.ListenSettings
     evaluate: Callable[..., Verdict]  # closer.rubric.evaluate(transcript, round, delivery)
     evaluate_objection_reply: Callable[..., CheckResult]
     result_json: Callable[..., dict[str, Any]]  # closer.report.result_json
@@ -60,7 +60,7 @@ class DrillResult:
     setup: DrillSetup
     script: Script
     exchange: list[dict[str, Any]] = field(default_factory=list)
-    answers: list[Any] = field(default_factory=list)  # closer.listen.Answer per candidate turn
+    answers: list[Any] = field(default_factory=list)  # closer.turn.listen.Answer per candidate turn
     transcript: Transcript | None = None  # all candidate turns joined in order
     verdict: Verdict | None = None
     objection: CheckResult | None = None  # objection handling, when a reply was given

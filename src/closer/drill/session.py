@@ -69,7 +69,7 @@ def next_setup(setup: DrillSetup, command: Command, seed: int, cycle: bool) -> D
 
 def attempt_fields(result: DrillResult, mode: str, save_audio: bool,
                    now: dt.datetime | None = None) -> dict[str, Any]:
-    """The keyword arguments of `closer.history.Attempt` for a scored drill (pure)."""
+    """The keyword arguments of `closer.history.store.Attempt` for a scored drill (pure)."""
     assert result.verdict is not None and result.transcript is not None
     checks: dict[str, Any] = dict(result.verdict.checks_json())
     if result.objection is not None:

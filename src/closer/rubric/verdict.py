@@ -81,8 +81,8 @@ def evaluate(transcript: Transcript, round: Round = "first",
         return _empty(round)
     ns, ns_idx = _check_next_step(cl, round)
     tc, tc_idx = _check_trial_close(cl, round)
-    if not (ns.passed and tc.passed):  # the semantic layer may add a pass (closer.rubric_semantic)
-        from closer.rubric_semantic.hook import semantic_passes
+    if not (ns.passed and tc.passed):  # the semantic layer may add a pass (closer.rubric.semantic)
+        from closer.rubric.semantic.hook import semantic_passes
 
         added = semantic_passes(cl, round, {"next_step": ns.passed, "trial_close": tc.passed})
         if "next_step" in added:

@@ -43,7 +43,7 @@ def ending(audio: np.ndarray, voice_end_s: float,
     """The `Ending` of the speech that stopped at `voice_end_s` seconds into `audio`."""
     import numpy as np
 
-    from closer import pitch
+    from closer.audio import pitch
 
     hi = min(len(audio), round(voice_end_s * rate))
     lo = max(0, hi - round(settings.window_s * rate))

@@ -18,7 +18,7 @@ Decisions:
   after the last word, a second full encoder pass per clip (measured: ~1.4x slower).
   Prompts can be echoed or make Whisper loop or invent text, so `prompt_guard` (pure) inspects the
   prompted result and the transcriber falls back to an unprompted pass when it trips.
-- Any desk mic (issue 7): the audio is gain-normalised first (`closer.gain.normalize`: active
+- Any desk mic (issue 7): the audio is gain-normalised first (`closer.audio.gain.normalize`: active
   speech to -20 dBFS, judged against the measured noise floor; noise is never lifted). Then one
   greedy pass with the filler prompt and WITHOUT faster-whisper's VAD trimming; `hard_audio`
   (pure) decides from its segments (avg_logprob < -0.6, compression > 2.0, no_speech > 0.9, or
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
 _MAX_AUTO_THREADS = 4  # CTranslate2 gains little beyond this for tiny/base models
 _PROMPT_SPAN_S = 3.0  # the timestamp that closes the prompt "segment"
 _FRAMES_PER_S = 100  # Whisper log-mel frames
@@ -199,7 +199,8 @@ def hard_audio(kept: Sequence[SegmentStats], speech_heard: bool,
                settings: TranscriberSettings) -> str | None:
     """Why the first (greedy) pass should be re-decoded, or None when it looks confident; pure.
 
-    `speech_heard`: the level analysis (closer.gain) found frames well above the noise floor, so
+    `speech_heard`: the level analysis (closer.audio.gain) found frames well above the noise
+    floor, so
     an empty result is a miss (the VAD trimmed speech it could not hear), not silence.
     """
     if not kept:
@@ -234,7 +235,7 @@ class WhisperTranscriber:
             return Transcript(text="", words=(), duration_s=0.0)
         speech_heard = True
         if self._settings.normalize_gain:
-            from closer.gain import measure, normalize
+            from closer.audio.gain import measure, normalize
 
             speech_heard = measure(audio).speech_dbfs is not None
             audio, _gain_db = normalize(audio)

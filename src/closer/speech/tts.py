@@ -166,7 +166,7 @@ class WavSpeaker:
 
     def play(self, samples: np.ndarray, rate: int, text: str) -> None:
         """Write already-rendered speech; `text` names the file and goes to `on_saved`."""
-        from closer.audio import write_wav
+        from closer.audio.decode import write_wav
 
         self.wav_dir.mkdir(parents=True, exist_ok=True)
         path = self.wav_dir / f"{len(self.paths) + 1:02d}-{_slug(text)}.wav"
@@ -196,7 +196,7 @@ class SoundDeviceSpeaker:
 
         play_rate = _playable_rate(sd, self.device, rate)
         if play_rate != rate:
-            from closer.audio import resample
+            from closer.audio.decode import resample
 
             samples = resample(samples, rate, play_rate)
         try:

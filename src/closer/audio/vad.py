@@ -5,7 +5,7 @@ each chunk with the last 64 samples of the previous chunk in front (576 samples)
 LSTM state (h, c) from chunk to chunk, exactly as faster-whisper's batch `SileroVADModel` does.
 onnxruntime is imported on first use and runs on one thread.
 
-`NormalizedVad` puts a streaming `closer.gain.GainTracker` in front of any `VadModel`: Silero
+`NormalizedVad` puts a streaming `closer.audio.gain.GainTracker` in front of any `VadModel`: Silero
 hears nothing of speech at -45 dBFS, so the chunk is brought to a working level first, with the
 gain bounded by the measured noise floor (noise is never lifted to a speech level). Its
 `probability` is further held under `quiet_probability` for chunks that barely stand out of the
@@ -26,7 +26,7 @@ from closer.interfaces import CHUNK_SAMPLES
 if TYPE_CHECKING:
     import numpy as np
 
-    from closer.gain import GainTracker
+    from closer.audio.gain import GainTracker
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class NormalizedVad:
                  floor_margin_db: float = 3.0, quiet_probability: float = 0.3,
                  min_history_s: float = 0.25, energy_from_db: float = 4.0,
                  energy_full_db: float = 12.0) -> None:
-        from closer.gain import GainTracker
+        from closer.audio.gain import GainTracker
 
         self.inner = inner if inner is not None else SileroVad()
         self.tracker = tracker if tracker is not None else GainTracker()
@@ -136,7 +136,7 @@ class NormalizedVad:
     def probability(self, chunk: np.ndarray) -> float:
         import numpy as np
 
-        from closer.gain import db
+        from closer.audio.gain import db
 
         raw_db = db(float(np.mean(np.square(np.asarray(chunk, dtype=np.float64)))))
         p = self.inner.probability(self.tracker.process(chunk))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from closer.rubric_semantic.facts import clause_facts
+from closer.rubric.semantic.facts import clause_facts
 
 
 @dataclass(frozen=True)

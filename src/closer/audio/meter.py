@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from closer.listen import ListenStatus
+    from closer.turn.listen import ListenStatus
 
 FLOOR_DBFS = -60.0  # the empty end of the bar
 BAR_CELLS = 20

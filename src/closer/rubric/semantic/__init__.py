@@ -11,8 +11,8 @@ when a rule check fails (next_step only by default; CLOSER_SEMANTIC=0 turns it o
   process-cached encoder; silent (rules only) when the model package is missing.
 """
 
-from closer.rubric_semantic.facts import ClauseFacts, clause_facts
-from closer.rubric_semantic.hybrid import Decision, decide
-from closer.rubric_semantic.model import SemanticModel, load_model
+from closer.rubric.semantic.facts import ClauseFacts, clause_facts
+from closer.rubric.semantic.hybrid import Decision, decide
+from closer.rubric.semantic.model import SemanticModel, load_model
 
 __all__ = ["ClauseFacts", "Decision", "SemanticModel", "clause_facts", "decide", "load_model"]

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from closer.history import StoredAttempt
+from closer.history.store import StoredAttempt
 from closer.types import CHECKS
 
 # short column headers for the table; other checks show under their own name

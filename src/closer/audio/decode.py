@@ -3,7 +3,8 @@
 Decoding is PyAV + swresample (channels averaged) and turns every way a file can be unusable
 (missing, a directory, empty, not audio, truncated, silent container) into one
 `AudioDecodeError` sentence. `load_audio` fills one array sized from the header;
-`stream_audio` hands the pieces over as they decode, so a long recording (closer.longform) never
+`stream_audio` hands the pieces over as they decode, so a long recording (closer.speech.longform)
+never
 needs the whole signal in memory. numpy and PyAV are imported inside the functions that need them.
 """
 

@@ -1,6 +1,7 @@
-"""Play a saved recording on the output device `closer.tts` would use.
+"""Play a saved recording on the output device `closer.speech.tts` would use.
 
-Decision: the device is chosen with `closer.tts.pick_output` (index or name substring, None: the
+Decision: the device is chosen with `closer.speech.tts.pick_output` (index or name substring,
+None: the
 system default), so replay and the interviewer's voice go to the same place. When PortAudio is
 missing or lists no output, `play_recording` returns False and the caller prints the WAV path;
 it never raises for a machine without sound. A device the user named that does not exist is a
@@ -41,7 +42,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 def _outputs() -> tuple[Any, list[dict[str, Any]]] | None:
     """(sounddevice module, device list), or None when there is no output to play on."""
-    from closer.tts import output_devices
+    from closer.speech.tts import output_devices
 
     devices = output_devices()
     if devices is None:
@@ -57,7 +58,7 @@ def play_recording(path: Path, output_device: str | None) -> bool:
     if found is None:
         return False
     sd, devices = found
-    from closer.tts import pick_output
+    from closer.speech.tts import pick_output
 
     device = pick_output(devices, output_device)
     samples, rate = read_wav(path)
@@ -69,7 +70,7 @@ def play_recording(path: Path, output_device: str | None) -> bool:
     except Exception:
         index = device if device is not None else sd.default.device[1]
         play_rate = int(sd.query_devices(index, "output")["default_samplerate"])
-        from closer.audio import resample
+        from closer.audio.decode import resample
 
         samples = resample(samples, rate, play_rate)
     try:

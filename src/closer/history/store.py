@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from closer import history_store
 from closer.errors import UserError
+from closer.history import database as history_store
 from closer.settings import SAMPLE_RATE_HZ
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ class History:
 
 def _save_recording(folder: Path, audio: np.ndarray) -> Path:
     """Write 16-bit WAV under a fresh name: temp file, fsync, rename. Returns the final path."""
-    from closer.audio import write_wav
+    from closer.audio.decode import write_wav
 
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     final = folder / f"{stamp}-{secrets.token_hex(4)}.wav"

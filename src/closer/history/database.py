@@ -1,4 +1,4 @@
-"""The SQLite file behind `closer.history`: open, check, create, and set a damaged file aside.
+"""The SQLite file behind `closer.history.store`: open, check, create, and set a damaged file aside.
 
 Decisions:
 - WAL journal and `synchronous=FULL`: each attempt is one committed transaction, so a crash or a

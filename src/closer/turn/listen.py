@@ -1,8 +1,9 @@
 """Listen for one answer at the mic: VAD, turn-taking, the transcript built while they speak.
 
-`listen()` reads chunks until the turn is over (`closer.endpoint` + `closer.turn`), nothing was
+`listen()` reads chunks until the turn is over (`closer.turn.endpoint` + `closer.turn`), nothing was
 said, the answer limit is reached, or `stop()` says the candidate pressed Enter. At each pause
-it transcribes the answer's open segment in a worker (`closer.live_transcript`) and measures how
+it transcribes the answer's open segment in a worker (`closer.turn.live_transcript`) and measures
+how
 the last words ended (`closer.turn.prosody`), so the turn decision reads what was said and how;
 a pause of `commit_s` makes the segment before it final. When the candidate stops, only the tail
 is left to decode, and usually it is already done. Half-duplex is the caller's job: open the mic
@@ -18,18 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from closer.endpoint import Endpointer, EndpointSettings, Event, Trace, TraceEnding, TraceText
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES, Microphone, Transcriber
-from closer.live_transcript import LiveTranscript
 from closer.settings import SAMPLE_RATE_HZ
 from closer.turn.decide import TurnSettings
+from closer.turn.endpoint import Endpointer, EndpointSettings, Event, Trace, TraceEnding, TraceText
+from closer.turn.live_transcript import LiveTranscript
 from closer.types import Transcript
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from closer.vad import VadModel
+    from closer.audio.vad import VadModel
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Answer:
     device_error: str | None  # one sentence when the device failed mid-answer (audio kept)
     ended_by: str = "silence"  # "silence" | "limit" | "enter" | "device" | "no_speech"
     silence_waited_s: float = 0.0  # seconds of silence after the last speech before it ended
-    trace: Trace | None = None  # what the turn decision saw (closer.endpoint.replay_trace)
+    trace: Trace | None = None  # what the turn decision saw (closer.turn.endpoint.replay_trace)
 
 
 def level_dbfs(chunk: np.ndarray) -> float:
@@ -130,7 +131,7 @@ def listen(mic: Microphone, transcriber: Transcriber, settings: ListenSettings |
 
     settings = settings or ListenSettings()
     if vad is None:
-        from closer.vad import NormalizedVad
+        from closer.audio.vad import NormalizedVad
 
         vad = NormalizedVad()
     vad.reset()

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from closer.history import StoredAttempt
-from closer.history_views import check_names, local_time
+from closer.history.store import StoredAttempt
+from closer.history.views import check_names, local_time
 
 _LOGGER = logging.getLogger(__name__)
 

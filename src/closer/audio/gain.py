@@ -16,7 +16,7 @@ such mics, so every decision here is relative to the noise floor measured in the
 
 `normalize()` is the batch form (`closer score`, and each re-transcription in the live drill);
 `GainTracker` is the streaming form (chunk in, chunk out) with attack and release times, for the
-live VAD (`closer.vad.NormalizedVad`). numpy is imported lazily.
+live VAD (`closer.audio.vad.NormalizedVad`). numpy is imported lazily.
 """
 
 from __future__ import annotations

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from closer.errors import ModelError
+from closer.rubric.semantic.facts import ClauseFacts, facts_of
+from closer.rubric.semantic.hybrid import decide, vetoed
 from closer.rubric.text import Clause
-from closer.rubric_semantic.facts import ClauseFacts, facts_of
-from closer.rubric_semantic.hybrid import decide, vetoed
 from closer.types import Round
 
 if TYPE_CHECKING:
-    from closer.embed import Encoder
-    from closer.rubric_semantic.model import SemanticModel
+    from closer.rubric.semantic.encoder import Encoder
+    from closer.rubric.semantic.model import SemanticModel
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> SemanticSettings:
 @functools.cache
 def _layer() -> tuple[Encoder, SemanticModel] | None:
     try:
-        from closer.embed import load_encoder
-        from closer.rubric_semantic.model import load_model
+        from closer.rubric.semantic.encoder import load_encoder
+        from closer.rubric.semantic.model import load_model
 
         model = load_model()
         return load_encoder(), model

@@ -2,7 +2,8 @@
 
 Why blocks: faster-whisper computes the log-mel spectrogram of the whole array before decoding
 (its STFT intermediate is many times the audio's size), and the audio itself is 230 MB per hour
-as float32. So the file is decoded as a stream (`closer.audio.stream_audio`) and cut into blocks
+as float32. So the file is decoded as a stream (`closer.audio.decode.stream_audio`) and cut into
+blocks
 of at most `BlockSettings.max_block_s` at the longest silence of each block's last stretch.
 Each block is split again at silences longer than `drop_silence_s` (the interviewer's turns),
 which are left out, and each part, roughly one answer, goes through the `Transcriber` protocol on
@@ -226,6 +227,6 @@ def score_blocks(blocks: Iterable[Block], transcriber: Transcriber,
 def score_file(path: str | Path, transcriber: Transcriber,
                settings: BlockSettings = BlockSettings()) -> tuple[Transcript, Delivery]:
     """Decode, transcribe and measure a recording of any length; `AudioDecodeError` as usual."""
-    from closer.audio import stream_audio
+    from closer.audio.decode import stream_audio
 
     return score_blocks(split_blocks(stream_audio(path), settings), transcriber, settings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from closer.rubric_semantic.facts import ClauseFacts
+from closer.rubric.semantic.facts import ClauseFacts
 from closer.types import Round
 
 
