@@ -127,6 +127,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from closer.rubric import evaluate
+    from closer.rubric.semantic.hook import fallback_from_env
     from closer.types import Transcript
 
     clips = audio_fixtures.clips("plain", limit=args.clips)
@@ -143,7 +144,8 @@ def main() -> int:
     closer_pass = {i: {k: r["checks"][k]["passed"] for k in LABELS} for i, r in closer_json.items()}
     plain_pass = {}
     for clip_id, text in plain_texts.items():
-        verdict = evaluate(Transcript(text=text), rounds[clip_id])
+        verdict = evaluate(Transcript(text=text), rounds[clip_id], None,
+                           fallback_from_env({}))
         plain_pass[clip_id] = {k: verdict.checks[k].passed for k in LABELS}
 
     ratio = closer_s / plain_s

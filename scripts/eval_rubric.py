@@ -3,7 +3,7 @@
 Usage: .venv/bin/python scripts/eval_rubric.py [--file tests/data/closes.jsonl ...] [--quiet]
        [--rules-only]
 
-`--rules-only` turns the semantic fallback layer off (CLOSER_SEMANTIC=0) to measure the rules alone.
+`--rules-only` leaves the semantic fallback layer out to measure the rules alone.
 
 Prints per check precision, recall and F1 (for confident_tone also F1 of the "not confident" class)
 per file, then lists the misclassified closes.
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from closer.rubric import evaluate
+from closer.rubric.semantic.hook import fallback_from_env
 from closer.types import CHECKS, Transcript
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,12 +33,14 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def measure(rows: list[dict]) -> tuple[dict[str, dict[str, float]], list[tuple[dict, str, bool]]]:
+def measure(rows: list[dict], rules_only: bool = False
+            ) -> tuple[dict[str, dict[str, float]], list[tuple[dict, str, bool]]]:
     """Per-check figures and the misclassified (row, check, predicted) triples."""
     counts = {c: [0, 0, 0, 0] for c in CHECKS}  # tp fp fn tn
+    fallback = None if rules_only else fallback_from_env({})
     wrong: list[tuple[dict, str, bool]] = []
     for row in rows:
-        v = evaluate(Transcript(row["text"]), row["round"])
+        v = evaluate(Transcript(row["text"]), row["round"], None, fallback)
         for c in CHECKS:
             pred, gold = v.checks[c].passed, bool(row[c])
             counts[c][(0 if gold else 1) if pred else (2 if gold else 3)] += 1
@@ -57,13 +59,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="JSON Lines of labelled closes (default: tests/data/closes.jsonl)")
     ap.add_argument("--quiet", action="store_true", help="figures only, no misclassified list")
     ap.add_argument("--rules-only", action="store_true",
-                    help="turn the semantic fallback layer off (CLOSER_SEMANTIC=0)")
+                    help="leave the semantic fallback layer out")
     args = ap.parse_args(argv)
-    if args.rules_only:
-        os.environ["CLOSER_SEMANTIC"] = "0"
     for path in args.file or [ROOT / "tests/data/closes.jsonl"]:
         rows = load(path)
-        figures, wrong = measure(rows)
+        figures, wrong = measure(rows, args.rules_only)
         print(f"{path.name}: {len(rows)} closes")
         print(f"  {'check':<15} {'prec':>6} {'recall':>6} {'F1':>6} {'F1(neg)':>8}")
         for c, m in figures.items():

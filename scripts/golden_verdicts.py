@@ -19,11 +19,13 @@ import sys
 from pathlib import Path
 
 from closer.rubric import evaluate
+from closer.rubric.semantic.hook import fallback_from_env
 from closer.types import CHECKS, Transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 GOLDEN = DATA / "golden_verdicts.jsonl"
+_SHIPPED = fallback_from_env({})  # as a user gets the verdict: rules and the semantic fallback
 
 
 def labelled_files() -> list[Path]:
@@ -38,7 +40,7 @@ def rows() -> list[dict]:
 
 
 def verdict_of(row: dict) -> dict:
-    v = evaluate(Transcript(row["text"]), row["round"])
+    v = evaluate(Transcript(row["text"]), row["round"], None, _SHIPPED)
     checks = {c: [v.checks[c].passed, v.checks[c].evidence] for c in CHECKS}
     return {"id": row["id"], "round": row["round"], **checks, "order_ok": v.order_ok,
             "score": v.score}

@@ -303,13 +303,15 @@ def score_variant(transcriber: Any, variant: str, limit: int | None = None,
     """F1 per check for one degraded variant, and a line per wrong call (id, check, transcript)."""
     from closer.audio.decode import load_audio
     from closer.rubric import evaluate
+    from closer.rubric.semantic.hook import fallback_from_env
 
     expected: dict[str, list[bool]] = {c: [] for c in CHECKS}
     predicted: dict[str, list[bool]] = {c: [] for c in CHECKS}
     wrong: list[str] = []
     for clip in degraded_clips(variant, limit, every):
         transcript = transcriber.transcribe(load_audio(clip.path))
-        verdict = evaluate(transcript, clip.record["round"])
+        verdict = evaluate(transcript, clip.record["round"], None,
+                           fallback_from_env({}))
         for check in CHECKS:
             expected[check].append(bool(clip.record[check]))
             predicted[check].append(verdict.checks[check].passed)

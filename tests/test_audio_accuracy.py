@@ -54,13 +54,15 @@ def test_manifest_matches_the_corpus() -> None:
 def test_spoken_closes_score_like_their_labels(variant: str, transcriber) -> None:
     from closer.audio.decode import load_audio
     from closer.rubric import evaluate
+    from closer.rubric.semantic.hook import fallback_from_env
 
     expected: dict[str, list[bool]] = {label: [] for label in LABELS}
     predicted: dict[str, list[bool]] = {label: [] for label in LABELS}
     wrong: list[str] = []
     for clip in fx.clips(variant):
         transcript = transcriber.transcribe(load_audio(clip.path))
-        verdict = evaluate(transcript, clip.record["round"])
+        verdict = evaluate(transcript, clip.record["round"], None,
+                           fallback_from_env({}))
         for label in LABELS:
             expected[label].append(bool(clip.record[label]))
             predicted[label].append(verdict.checks[label].passed)

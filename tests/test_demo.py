@@ -22,8 +22,10 @@ CLOSER = str(Path(sys.executable).with_name("closer"))
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_sample_close_is_a_good_close_for_its_round(round_: str) -> None:
     from closer.rubric import evaluate
+    from closer.rubric.semantic.hook import fallback_from_env
 
-    verdict = evaluate(Transcript(text=prompts.load("demo")[round_]["close"]), round_)
+    verdict = evaluate(Transcript(text=prompts.load("demo")[round_]["close"]), round_, None,
+                       fallback_from_env({}))
     assert verdict.passed, verdict.checks
 
 

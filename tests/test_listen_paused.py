@@ -15,6 +15,7 @@ import pytest
 import speech_fixtures
 from closer.audio.decode import load_audio
 from closer.rubric import evaluate
+from closer.rubric.semantic.hook import fallback_from_env
 from closer.turn.reading import read
 from closer.types import Transcript
 from live_replay import replay, word_errors
@@ -74,7 +75,8 @@ def test_live_transcript_agrees_with_scoring_the_saved_recording(replayed, trans
 def test_rubric_finds_the_questions_asked_across_the_pauses(replayed):
     wrong = []
     for clip, _, ans in replayed.values():
-        v = evaluate(Transcript(ans.transcript.text), clip.record["round"])
+        v = evaluate(Transcript(ans.transcript.text), clip.record["round"], None,
+                     fallback_from_env({}))
         for check in ("next_step", "trial_close"):
             if v.checks[check].passed != clip.record[check]:
                 wrong.append((clip.id, check, ans.transcript.text))

