@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from closer.audio.mic import ArrayMicrophone
 from closer.turn import live_transcript
 from closer.turn.listen import Answer, ListenSettings, listen
+from fakes import ArrayMicrophone
 
 
 class SyncExecutor(Executor):

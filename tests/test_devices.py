@@ -12,6 +12,7 @@ from closer.audio import mic
 from closer.audio.meter import MeterLine, bar, render
 from closer.commands import devices
 from closer.turn.listen import ListenStatus
+from fakes import ArrayMicrophone
 
 DEVICES = [
     {"name": "Built-in Mic", "max_input_channels": 2, "max_output_channels": 0,
@@ -56,7 +57,7 @@ def test_mic_check_judges_what_it_hears(monkeypatch, capsys, amplitude, code, wo
     quiet = rng.normal(0, 1e-4, 16000).astype(np.float32)
     voice = (amplitude * np.sin(np.arange(32000) * 0.2)).astype(np.float32)
     audio = np.concatenate([quiet, voice]) if amplitude else np.zeros(48000, np.float32)
-    monkeypatch.setattr(mic, "make_microphone", lambda wanted: mic.ArrayMicrophone(audio))
+    monkeypatch.setattr(mic, "make_microphone", lambda wanted: ArrayMicrophone(audio))
     assert cli.main(["mic-check", "--seconds", "3"]) == code
     assert word in capsys.readouterr().out
 

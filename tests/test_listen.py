@@ -7,13 +7,12 @@ import threading
 import numpy as np
 import pytest
 
-from closer.audio.mic import ArrayMicrophone
-from closer.audio.vad import ScriptedVad
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
 from closer.turn.decide import TurnSettings
 from closer.turn.listen import CHUNK_S, ListenSettings, level_dbfs, listen
 from closer.types import Transcript, Word
+from fakes import ArrayMicrophone, ScriptedVad
 
 SPEECH, SILENCE = 0.9, 0.02
 TURN = TurnSettings()

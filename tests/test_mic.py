@@ -8,6 +8,7 @@ import pytest
 from closer.audio import mic
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
+from fakes import ArrayMicrophone
 
 DEVICES = [
     {"index": 0, "name": "HDA Intel PCH: ALC3246 Analog", "max_input_channels": 2,
@@ -89,14 +90,14 @@ def test_rechunker_resamples_48k_to_16k():
 
 def test_array_microphone_plays_then_trails_silence():
     samples = np.ones(1300, dtype=np.float32)
-    chunks = list(mic.ArrayMicrophone(samples, trailing_s=0.1).chunks())
+    chunks = list(ArrayMicrophone(samples, trailing_s=0.1).chunks())
     assert len(chunks) == 3 + 3
     assert chunks[0].sum() == CHUNK_SAMPLES and chunks[2].sum() == 1300 - 2 * CHUNK_SAMPLES
     assert not any(c.any() for c in chunks[3:])
 
 
 def test_array_microphone_stops_when_closed():
-    m = mic.ArrayMicrophone(np.zeros(16000, dtype=np.float32))
+    m = ArrayMicrophone(np.zeros(16000, dtype=np.float32))
     got = 0
     for _ in m.chunks():
         got += 1

@@ -10,6 +10,7 @@ import pytest
 from closer import cli
 from closer.audio import mic
 from closer.commands.devices import LevelThresholds, judge_mic
+from fakes import ArrayMicrophone
 
 T = LevelThresholds()
 
@@ -109,7 +110,7 @@ def said(speech_dbfs: float, floor_dbfs: float, seconds: float = 3.0) -> np.ndar
 ])
 def test_mic_check_command(monkeypatch, capsys, speech, floor, code, words):
     audio = said(speech, floor)
-    monkeypatch.setattr(mic, "make_microphone", lambda wanted: mic.ArrayMicrophone(audio))
+    monkeypatch.setattr(mic, "make_microphone", lambda wanted: ArrayMicrophone(audio))
     assert cli.main(["mic-check", "--seconds", "3"]) == code
     out = capsys.readouterr().out
     assert all(w in out for w in words), out

@@ -14,6 +14,7 @@ import pytest
 from closer.errors import DeviceError, UserError
 from closer.settings import TtsSettings
 from closer.speech import tts
+from fakes import FakeSpeaker
 
 TEXT = "What does the next step in the process look like?"
 
@@ -138,7 +139,7 @@ def test_device_speaker_keeps_the_rate_when_accepted(monkeypatch: pytest.MonkeyP
 
 
 def test_fake_speaker_records_lines() -> None:
-    speaker = tts.FakeSpeaker()
+    speaker = FakeSpeaker()
     speaker.say("one")
     speaker.say("two")
     assert speaker.lines == ["one", "two"]

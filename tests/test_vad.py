@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from closer.audio.decode import load_audio
-from closer.audio.vad import ScriptedVad, SileroVad, probabilities
+from closer.audio.vad import SileroVad, probabilities
 from closer.interfaces import CHUNK_SAMPLES
+from fakes import ScriptedVad
 
 
 @pytest.fixture(scope="module")
@@ -127,13 +128,15 @@ def test_chunks_barely_above_the_floor_are_not_speech():
 @pytest.mark.parametrize(("above_db", "p"), [(0.0, 0.0), (4.0, 0.0), (8.0, 0.45), (12.0, 0.9),
                                              (30.0, 0.9)])
 def test_energy_above_the_floor_is_speech_evidence(above_db, p):
-    from closer.audio.vad import NormalizedVad, ScriptedVad
+    from closer.audio.vad import NormalizedVad
+    from fakes import ScriptedVad
 
     assert NormalizedVad(ScriptedVad([])).energy_probability(above_db) == pytest.approx(p)
 
 
 def test_a_voice_standing_out_of_steady_noise_counts_even_when_the_model_hears_nothing():
-    from closer.audio.vad import NormalizedVad, ScriptedVad
+    from closer.audio.vad import NormalizedVad
+    from fakes import ScriptedVad
 
     rng = np.random.default_rng(5)
     vad = NormalizedVad(ScriptedVad([], after=0.05))

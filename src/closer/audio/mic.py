@@ -212,38 +212,3 @@ def make_microphone(input_device: str | None, prime: bool = True) -> SoundDevice
     return microphone
 
 
-class ArrayMicrophone:
-    """Plays 16 kHz samples as mic chunks, then silence until closed or `trailing_s` runs out."""
-
-    def __init__(self, samples_16k: np.ndarray, realtime: bool = False,
-                 trailing_s: float = 60.0) -> None:
-        import numpy as np
-
-        self.samples = np.asarray(samples_16k, dtype=np.float32).reshape(-1)
-        self.realtime = realtime
-        self.trailing_s = trailing_s
-        self._stop = threading.Event()
-
-    def chunks(self) -> Iterator[np.ndarray]:
-        import numpy as np
-
-        self._stop.clear()
-        n_audio = -(-len(self.samples) // CHUNK_SAMPLES)
-        n_total = n_audio + int(self.trailing_s * SAMPLE_RATE_HZ / CHUNK_SAMPLES)
-        chunk_s = CHUNK_SAMPLES / SAMPLE_RATE_HZ
-        t0 = time.monotonic()
-        for i in range(n_total):
-            if self._stop.is_set():
-                return
-            if self.realtime:
-                delay = t0 + (i + 1) * chunk_s - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-            chunk = np.zeros(CHUNK_SAMPLES, dtype=np.float32)
-            if i < n_audio:
-                part = self.samples[i * CHUNK_SAMPLES:(i + 1) * CHUNK_SAMPLES]
-                chunk[:len(part)] = part
-            yield chunk
-
-    def close(self) -> None:
-        self._stop.set()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -146,23 +145,6 @@ class NormalizedVad:
         if above < self.floor_margin_db:
             return min(p, self.quiet_probability)
         return max(p, self.energy_probability(above))
-
-
-class ScriptedVad:
-    """A VadModel that returns given probabilities in order, then `after` (for tests)."""
-
-    def __init__(self, probs: Iterable[float], after: float = 0.0) -> None:
-        self._probs = list(probs)
-        self._after = after
-        self._i = 0
-
-    def reset(self) -> None:
-        self._i = 0
-
-    def probability(self, chunk: np.ndarray) -> float:
-        p = self._probs[self._i] if self._i < len(self._probs) else self._after
-        self._i += 1
-        return p
 
 
 def probabilities(samples: np.ndarray, vad: VadModel | None = None) -> list[float]:

@@ -129,16 +129,6 @@ def _read_pcm16(path: Path) -> tuple[np.ndarray, int]:
     return (pcm.astype(np.float32) / 32768.0), rate
 
 
-class FakeSpeaker:
-    """Records what would have been said; for tests of the drills."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def say(self, text: str) -> None:
-        self.lines.append(text)
-
-
 def _slug(text: str, limit: int = 40) -> str:
     """A file-name-safe stem from the first whole words of `text`."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
