@@ -1,5 +1,5 @@
 # Both targets install what is missing first (see scripts/setup.sh) and skip what is done.
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench lock
 
 setup:
 	@bash scripts/setup.sh
@@ -15,3 +15,7 @@ lint: setup
 
 bench: setup
 	.venv/bin/python scripts/bench.py
+
+# Rewrites the sha256 hashes in the lock files from their pins (see README, Set-up).
+lock:
+	bash scripts/lock.sh
