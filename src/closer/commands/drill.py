@@ -11,14 +11,18 @@ import argparse
 import logging
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from closer.errors import DeviceError
+
+if TYPE_CHECKING:
+    from closer.drill.flow import DrillDeps
+    from closer.interfaces import Microphone, Speaker, Transcriber
 
 _LOGGER = logging.getLogger(__name__)
 
 
-def make_microphone(input_device: str | None) -> Any:
+def make_microphone(input_device: str | None) -> Microphone:
     from closer.audio.mic import make_microphone as make
 
     return make(input_device)
@@ -31,7 +35,7 @@ def make_speaker(args: argparse.Namespace) -> Any:
     return make(TtsSettings(rate_wpm=args.rate, voice=args.voice), args.output_device)
 
 
-def load_transcriber(model: str | None) -> Any:
+def load_transcriber(model: str | None) -> Transcriber:
     from closer.settings import TranscriberSettings
     from closer.speech.transcriber import load_transcriber as load
 
@@ -100,8 +104,9 @@ def make_meter(json_mode: bool) -> Any:
     return getattr(meter, "update", meter)
 
 
-def build_deps(args: argparse.Namespace, mic: Any, speaker: Any, transcriber: Any,
-               max_answer_s: float | None = None, out: Any = None, enter: Any = None) -> Any:
+def build_deps(args: argparse.Namespace, mic: Microphone, speaker: Speaker,
+               transcriber: Transcriber, max_answer_s: float | None = None, out: Any = None,
+               enter: Any = None) -> DrillDeps:
     """Wire listen, the rubric, the report and the meter around the given devices and model;
     with `enter` (a `closer.turn.enter_key.EnterKey`), Enter ends an answer at once."""
     from closer.drill.events import HumanSink, JsonLinesSink

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from closer.drill import feedback
 from closer.drill.events import EventSink
@@ -29,6 +29,10 @@ from closer.drill.script import DrillSetup, Script
 from closer.errors import DeviceError
 from closer.settings import SAMPLE_RATE_HZ
 from closer.types import CheckResult, Delivery, Transcript, Verdict
+
+if TYPE_CHECKING:
+    from closer.interfaces import Microphone, Speaker, Transcriber
+    from closer.turn.listen import ListenSettings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,12 +43,12 @@ TAIL_S = 0.2  # wait after the assistant's speech before the mic opens (room ech
 class DrillDeps:
     """Everything a drill touches, passed in so tests can use fakes (no hardware, no model)."""
 
-    speaker: Any  # closer.interfaces.Speaker
-    mic: Any  # closer.interfaces.Microphone
-    transcriber: Any  # closer.interfaces.Transcriber
+    speaker: Speaker
+    mic: Microphone
+    transcriber: Transcriber
     sink: EventSink
     listen: Callable[..., Any]  # closer.turn.listen.listen(mic, transcriber, settings, on_status)
-    listen_settings: Any  # closer.turn.listen.ListenSettings
+    listen_settings: ListenSettings
     evaluate: Callable[..., Verdict]  # closer.rubric.evaluate(transcript, round, delivery)
     evaluate_objection_reply: Callable[..., CheckResult]
     result_json: Callable[..., dict[str, Any]]  # closer.report.result_json
