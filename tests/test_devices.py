@@ -85,3 +85,25 @@ def test_meter_writes_only_to_terminals_and_clears_when_thinking():
     assert tty.getvalue().startswith("\rhearing")
     meter.update(ListenStatus("thinking", 2.0, -100.0, None))
     assert tty.getvalue().endswith("\r") and "thinking" not in tty.getvalue()
+
+
+@pytest.mark.parametrize(("wanted", "kind", "expected"), [
+    ("0", "input", 0), ("0", "output", None), ("USB", "input", 1), ("usb", "input", 1),
+    ("speakers", "output", 2), ("speakers", "input", None), ("9", "output", None),
+])
+def test_one_rule_names_input_and_output_devices(wanted, kind, expected):
+    from closer.audio.devices import match_device
+
+    devices = [{"name": "Built-in Mic", "max_input_channels": 1, "max_output_channels": 0},
+               {"name": "USB Headset", "max_input_channels": 1, "max_output_channels": 2},
+               {"name": "Speakers", "max_input_channels": 0, "max_output_channels": 2}]
+    assert match_device(devices, wanted, kind) == expected
+
+
+def test_default_devices_tolerate_missing_and_negative_defaults():
+    from types import SimpleNamespace
+
+    from closer.audio.devices import default_devices
+
+    assert default_devices(SimpleNamespace(default=SimpleNamespace(device=(-1, 3)))) == (None, 3)
+    assert default_devices(SimpleNamespace()) == (None, None)

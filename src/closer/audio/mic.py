@@ -15,6 +15,13 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from closer.audio.devices import (
+    default_devices,
+    import_sounddevice,
+    match_device,
+    of_kind,
+    query_devices,
+)
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
 from closer.settings import SAMPLE_RATE_HZ
@@ -30,48 +37,21 @@ FIRST_BLOCK_S = 6.0  # seconds allowed for a fresh stream's first block (slow un
 PRIME_S = 5.0  # seconds to wait for a priming stream's first block
 
 
-def import_sounddevice() -> Any:
-    try:
-        import sounddevice
-    except OSError as exc:  # the PortAudio library itself is missing
-        raise DeviceError("The PortAudio library is missing (install libportaudio2); "
-                          "try `closer score FILE` or `closer demo`.") from exc
-    return sounddevice
-
-
-def query_devices(sd: Any) -> list[dict[str, Any]]:
-    try:
-        return [dict(d, index=i) for i, d in enumerate(sd.query_devices())]
-    except Exception as exc:  # PortAudioError when the host API cannot start
-        raise DeviceError(f"Audio devices cannot be listed ({exc}); {NO_MIC[:-1]}.") from exc
-
-
 def pick_input(devices: list[dict[str, Any]], wanted: str | None, default: int | None) -> int:
     """Choose an input device by index or case-insensitive name substring (None: `default`)."""
-    inputs = [d for d in devices if d.get("max_input_channels", 0) > 0]
+    inputs = of_kind(devices, "input")
     if not inputs:
         raise DeviceError(NO_MIC)
     if wanted is None:
         if default is not None and any(d["index"] == default for d in inputs):
             return default
         return int(inputs[0]["index"])
+    index = match_device(devices, wanted, "input")
+    if index is not None:
+        return index
     if wanted.strip().isdigit():
-        index = int(wanted)
-        if any(d["index"] == index for d in inputs):
-            return index
-        raise DeviceError(f"There is no input device {index}; `closer devices` lists them.")
-    matches = [d for d in inputs if wanted.lower() in str(d["name"]).lower()]
-    if not matches:
-        raise DeviceError(f"No input device matches {wanted!r}; `closer devices` lists them.")
-    return int(matches[0]["index"])
-
-
-def _default_input(sd: Any) -> int | None:
-    try:
-        index = sd.default.device[0]
-    except Exception:  # no default set
-        return None
-    return None if index is None or int(index) < 0 else int(index)
+        raise DeviceError(f"There is no input device {int(wanted)}; `closer devices` lists them.")
+    raise DeviceError(f"No input device matches {wanted!r}; `closer devices` lists them.")
 
 
 class _Rechunker:
@@ -198,7 +178,7 @@ def make_microphone(input_device: str | None, prime: bool = True) -> SoundDevice
     With `prime`, a throw-away stream is opened in the background at once (see `prime()`)."""
     sd = import_sounddevice()
     devices = query_devices(sd)
-    index = pick_input(devices, input_device, _default_input(sd))
+    index = pick_input(devices, input_device, default_devices(sd)[0])
     info = next(d for d in devices if d["index"] == index)
     rate = SAMPLE_RATE_HZ
     try:

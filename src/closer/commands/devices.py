@@ -110,22 +110,15 @@ def format_devices(devices: list[dict[str, Any]], default_in: int | None,
     return lines
 
 
-def _defaults(sd: Any) -> tuple[int | None, int | None]:
-    try:
-        pair = tuple(sd.default.device)
-    except Exception:  # no defaults known
-        return None, None
-    return tuple(None if i is None or int(i) < 0 else int(i) for i in pair)  # type: ignore[return-value]
-
-
 def list_devices() -> int:
+    from closer.audio.devices import default_devices
     from closer.audio.mic import NO_MIC, import_sounddevice, query_devices
 
     sd = import_sounddevice()
     devices = query_devices(sd)
     if not devices:
         raise DeviceError(NO_MIC)
-    print("\n".join(format_devices(devices, *_defaults(sd))))
+    print("\n".join(format_devices(devices, *default_devices(sd))))
     return 0
 
 
