@@ -1,7 +1,8 @@
 """Shared fixtures (kept small).
 
 - `espeak` (session): a function `espeak(text, path, words_per_minute=150) -> path` that writes
-  `text` spoken by `espeak-ng -w` (22.05 kHz mono WAV); skips the test without espeak-ng.
+  `text` spoken by `espeak-ng -w` (22.05 kHz mono WAV); fails (never skips) without espeak-ng,
+  which `make test` installs.
 - `speech_clip` (session): a short espeak-ng WAV of a spoken close, 22.05 kHz mono.
 - `transcriber` (session): the bundled tiny.en `Transcriber`, loaded once
   (only for tests marked `@pytest.mark.model`).
