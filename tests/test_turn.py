@@ -100,6 +100,10 @@ WAITS = [
     ("What's the team like?", FADING, S.after_ask_end_s),
     ("Thanks. Would you be comfortable moving me forward, and", HELD, S.ceiling_s),
     ("Are you comfortable recommending me for the offer?", FADING, S.ask_end_s),
+    # the ask is whole, but its last word usually takes a destination: a thinking pause may follow
+    ("Would you feel confident putting me forward?", FADING, S.after_ask_end_s),
+    ("Based on today, is there any reason you wouldn't pass me on?", HELD, S.after_ask_end_s),
+    ("Would you feel confident putting me forward to the hiring manager?", FADING, S.ask_end_s),
     ("What are the next steps? I'd love to keep talking.", FADING, S.after_ask_end_s),
     ("My last team shipped the same kind of platform.", FADING, S.ceiling_s),
     ("So given all of that,", FADING, S.ceiling_s),
@@ -172,3 +176,14 @@ def test_ending_of_a_level_voice_that_stops_at_full_strength_is_held():
 def test_ending_of_silence_or_too_little_audio():
     assert ending(np.zeros(16000, np.float32), 1.0).pitch_change_st is None
     assert ending(np.zeros(100, np.float32), 0.005) == Ending(None, 0.0)
+
+
+@pytest.mark.parametrize(("text", "awaits"), [
+    ("Would you feel confident putting me forward?", "forward"),
+    ("Any reason you wouldn't put me through?", "through"),
+    ("Would you feel confident putting me forward to the hiring manager?", None),
+    ("What does the next step look like?", None),
+    ("My plan is to move forward.", None),  # a statement: the usual waits decide
+])
+def test_a_finished_ask_on_a_destination_word_awaits_it(text, awaits):
+    assert read(text).awaits == awaits

@@ -7,6 +7,9 @@
 - `ceiling_s` (3 s) of silence ends the turn whatever was said;
 - a finished trial close (the last question of the technique) ends it after `ask_end_s`, unless
   the voice stopped as if mid-sentence (level pitch, no fade), then after `held_ask_end_s`;
+- a finished ask whose last word usually takes a destination ("Would you feel confident putting
+  me forward" [2 s] "to the hiring manager?") waits `after_ask_end_s`: the candidate may be
+  thinking of where to, and cutting them off costs more than a second and a half of waiting;
 - a finished next-step question ends it after `ask_end_s` once the trial close has been made,
   else after `next_step_end_s`: it is the second-to-last question, and the pause after it is
   where a candidate gathers the trial close ("What are the next steps ... and the timeline?").
@@ -74,6 +77,8 @@ def wait_for(evidence: Evidence, settings: TurnSettings) -> tuple[float, str]:
     gap = evidence.untranscribed_s
     if gap is not None and gap > settings.untranscribed_tail_s and r.end == "finished_ask":
         return settings.unknown_end_s, f"speech for {gap:.2f} s after the last transcribed word"
+    if r.end == "finished_ask" and r.ask in ("trial_close", "next_step") and r.awaits:
+        return settings.after_ask_end_s, f"{r.why}, on {r.awaits!r}: a destination may follow"
     if r.end == "finished_ask" and r.ask in ("trial_close", "next_step"):
         held = evidence.ending is not None and evidence.ending.held(
             settings.held_pitch_st, settings.held_drop_db)

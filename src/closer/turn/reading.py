@@ -34,6 +34,9 @@ class Reading:
     asked: bool  # a next-step question or a trial close was asked somewhere so far
     trial_close: bool  # the trial close was made somewhere so far
     why: str  # a few words for logs and tests ("dangling last word 'and'")
+    # a finished ask whose last word usually takes a destination ("...putting me forward" [pause]
+    # "to the hiring manager?"): the word, else None
+    awaits: str | None = None
 
 
 def _words(text: str) -> list[str]:
@@ -108,10 +111,14 @@ def read(text: str) -> Reading:
     if why is not None or not cl:
         return Reading("open", None, asked, made_close, why or "no clause")
     last, prev = cl[-1], (cl[-2] if len(cl) > 1 else None)
+    tail = _words(text)[-1]
+    awaits = tail if tail in _set("destination_words") else None
     if trial_close.is_close(last, prev):
-        return Reading("finished_ask", "trial_close", True, True, "ends with a trial close")
+        return Reading("finished_ask", "trial_close", True, True, "ends with a trial close",
+                       awaits)
     if last.asks and next_step.is_next_step(last, prev):
-        return Reading("finished_ask", "next_step", True, made_close, "ends with the next step")
+        return Reading("finished_ask", "next_step", True, made_close, "ends with the next step",
+                       awaits)
     if last.asks:
         return Reading("finished_ask", "other", asked, made_close, "ends with a question")
     return Reading("statement", None, asked, made_close, "ends with a statement")
