@@ -255,6 +255,10 @@ def test_real_vad_and_model_hear_a_spoken_question(speech_clip, transcriber):
     ("My last team shipped the platform.", "Is there any reason?",
      "My last team shipped the platform. Is there any reason?"),
     ("", "Hello.", "Hello."),
+    ("Would you feel confident putting me forward?", "to the hiring manager.",
+     "Would you feel confident putting me forward to the hiring manager?"),
+    ("What are the next steps.", "and the timeline for a decision?",
+     "What are the next steps and the timeline for a decision?"),
 ])
 def test_segments_cut_mid_clause_are_joined_as_one_sentence(before, after, joined):
     from closer.turn.live_transcript import join_text

@@ -169,12 +169,18 @@ _END_PUNCT = ".?!…"
 def join_text(before: str, after: str) -> str:
     """Two segments' texts as one. Whisper punctuates each segment as if it were whole, so a
     segment that stops mid-clause ("Is there any reason why?") loses its closing mark and the
-    next one its capital: "Is there any reason why you wouldn't...". Finished ones stay apart."""
+    next one its capital: "Is there any reason why you wouldn't...". Finished ones stay apart,
+    unless the next one opens in lower case: Whisper heard it as the rest of a sentence
+    ("...putting me forward?" + "to the hiring manager." is one question)."""
     before, after = before.strip(), after.strip()
     if not before or not after:
         return before or after
     from closer.turn.reading import open_reason, opens_frame
 
+    if after[:1].islower():
+        if before.endswith("?") and after.endswith("."):
+            after = after[:-1] + "?"  # a question carried on is still a question
+        return f"{before.rstrip(_END_PUNCT).rstrip()} {after}"
     why = open_reason(before)
     if why is None or why == "only a pleasantry so far":
         return f"{before} {after}"
