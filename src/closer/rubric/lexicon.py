@@ -1,11 +1,22 @@
-"""The rubric's phrase lists, read once from `prompts/phrases*.toml` and compiled to regexes.
+"""The rubric's grammar: named lists of regex entries in `prompts/phrases*.toml`, compiled once.
 
-The lists are spread over several prompt files by check (`_FILES`); they merge into one namespace
-and a name may be defined in one file only (tables such as `[compose]` merge key by key).
+Every `phrases*.toml` in the prompts folder is read; the files share one namespace and a name may
+be defined in one file only. `prompts/README.md` tells an editor how to read and change them.
 
-Every list entry is a regex fragment over normalised text; a list compiles to one alternation
-wrapped in word boundaries. A name in `[compose]` is a concept built from other lists: its template
-("{verbs} {objects}") has each `{list}` replaced by that list's alternation.
+- `[name]` with `entries = [...]` is a list the checks ask for (a concept: `CONCEPTS` names them
+  all, and loading fails naming any that is missing). `means` says what it stands for, `catches`
+  holds examples it must match and `misses` near misses it must not (`check_examples`).
+- `[fragments.name]` is a named piece used inside entries as `{name}`; it stands for the list's
+  alternation. `sequence = true` writes its entries one after another (look-behinds that must all
+  hold) instead of as alternatives. A `{name}` may name a concept too; quantifiers such as `{0,4}`
+  are not references. An unknown or circular reference fails the load with its file and line.
+- `[compose]` name = "template" is a concept of one entry (the older way to write a composition).
+- Anything else (`[contractions]`, `[objection_topics]`, `min_words`...) is data for the checks,
+  read through `phrases()`; tables of data merge across files key by key.
+
+Every entry is a regex fragment over normalised text; a list compiles to one alternation of its
+entries in their order (the first that fits wins where the match's extent matters) wrapped in word
+boundaries.
 """
 
 from __future__ import annotations
@@ -13,6 +24,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from closer import prompts
@@ -20,26 +34,262 @@ from closer.errors import UserError
 
 _LOGGER = logging.getLogger(__name__)
 
+# Lists the checks match (lexicon.has/find/find_all/pattern); tests/test_lexicon.py keeps this set
+# equal to the names in src/closer/ and every one must be defined when the grammar loads.
+CONCEPTS = frozenset({
+    # text.py: the shape of a question, a request or a statement
+    "embedded_wh", "hedged_statement", "imperatives", "inner_questions", "lead_ins",
+    "misheard_yes_no", "noise", "question_openers", "question_tags", "question_tags_not_asking",
+    "requests", "statement_frames", "subordinate_frame", "wh_inside_yes_no",
+    # next_step.py
+    "next_round_words", "ns_followup", "ns_forward", "ns_hiring", "ns_process", "ns_timeline",
+    "ns_veto", "ns_veto_decision_on", "ns_veto_next_for", "ns_veto_step_for", "ns_veto_strong",
+    # trial_close.py (and verdict.py)
+    "agreement_tags", "offer_words", "tc_advance", "tc_advance_pair", "tc_anaphor",
+    "tc_candidate", "tc_candidate_strong", "tc_direction_pair", "tc_judgement",
+    "tc_judgement_wh", "tc_offer_pair", "tc_own_work", "tc_reservation", "tc_veto",
+    # tone.py
+    "apologies", "fillers", "hedges", "permission", "self_deprecation", "sign_off",
+    # objection.py
+    "reclose",
+})
+# Other names the code reads through `phrases()`: words and tables that are not matched as lists.
+TABLES = frozenset({"contractions", "contractions_before", "min_words", "objection_stopwords",
+                    "objection_topics"})
 
-_FILES = ("phrases", "phrases_next_step", "phrases_trial_close", "phrases_tone",
-          "phrases_objection")
+_GLOB = "phrases*.toml"
+_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # "{name}"; "{0,4}" is a quantifier
+_LIST_KEYS = frozenset({"entries", "means", "catches", "misses", "sequence"})
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One named list as written: where, what it means, its examples and its raw entries."""
+
+    name: str
+    file: str  # "prompts/phrases_tone.toml" (the folder's name, then the file)
+    line: int  # of its header
+    entries: tuple[str, ...]  # as written, `{references}` included
+    means: str = ""
+    catches: tuple[str, ...] = ()
+    misses: tuple[str, ...] = ()
+    fragment: bool = False
+    sequence: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} line {self.line}"
+
+
+@dataclass
+class _Source:
+    file: str
+    lines: list[str] = field(default_factory=list)
+
+    def line_of(self, needle: str, start: int = 1) -> int:
+        """The first line from `start` (1-based) that contains `needle`; else `start`."""
+        for i in range(start - 1, len(self.lines)):
+            if needle in self.lines[i]:
+                return i + 1
+        return start
+
+    def header(self, name: str, section: str | None = None) -> int:
+        """The line of `[name]` or `[section.name]`, or of `name =` (top level or in section)."""
+        dotted = re.escape(f"{section}.{name}" if section else name)
+        table = re.compile(rf'^\s*\[\s*"?{dotted}"?\s*\]')
+        assign = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=')
+        current = None
+        for i, text in enumerate(self.lines):
+            m = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", text)
+            if m:
+                current = m.group(1)
+            if table.match(text) or (current == section and assign.match(text)):
+                return i + 1
+        return 1
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The merged grammar of one prompts folder: lists by name (expanded) and the data."""
+
+    concepts: dict[str, Concept]
+    expanded: dict[str, tuple[str, ...]]  # each list's entries, references replaced
+    data: dict[str, Any]
+    sources: dict[str, _Source]  # the text of each file, for line numbers
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(
+            f"The prompt file {path} is missing; restore it from the repository.") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"The prompt file {path} is not valid TOML ({exc}).") from None
+
+
+def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(f"{where}: {what} must be a list of strings.")
+    return tuple(value)
+
+
+def _concept(name: str, table: dict[str, Any], src: _Source, fragment: bool) -> Concept:
+    line = src.header(name, "fragments" if fragment else None)
+    where = f"{src.file} line {line}"
+    unknown = sorted(table.keys() - _LIST_KEYS)
+    if unknown:
+        raise UserError(f"{where}: {name} has unknown keys {unknown} (known: entries, means, "
+                        "catches, misses, sequence).")
+    if not isinstance(table.get("means", ""), str):
+        raise UserError(f"{where}: means of {name} must be a string.")
+    return Concept(name=name, file=src.file, line=line,
+                   entries=_strings(table["entries"], f"entries of {name}", where),
+                   means=table.get("means", ""),
+                   catches=_strings(table.get("catches", []), f"catches of {name}", where),
+                   misses=_strings(table.get("misses", []), f"misses of {name}", where),
+                   fragment=fragment, sequence=bool(table.get("sequence", False)))
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, dict) and "entries" in value
+
+
+def _merge(folder: Path) -> tuple[dict[str, Concept], dict[str, Any], dict[str, _Source]]:
+    paths = sorted(folder.glob(_GLOB))
+    if not paths:
+        raise UserError(f"The prompts folder {folder} has no {_GLOB}; restore them from the "
+                        "repository.")
+    concepts: dict[str, Concept] = {}
+    data: dict[str, Any] = {}
+    sources: dict[str, _Source] = {}
+    data_from: dict[str, str] = {}
+
+    def define(c: Concept) -> None:
+        if c.name in concepts:
+            first = concepts[c.name]
+            raise UserError(f"{c.where} redefines {c.name}, already defined in {first.where}.")
+        if c.name in data_from:
+            raise UserError(f"{c.where} redefines {c.name}, already data in {data_from[c.name]}.")
+        concepts[c.name] = c
+
+    for path in paths:
+        parsed, text = _read(path)
+        src = _Source(f"{folder.name}/{path.name}", text.splitlines())
+        sources[src.file] = src
+        for key, value in parsed.items():
+            if key == "fragments" and isinstance(value, dict):
+                for name, table in value.items():
+                    if not _is_list(table):
+                        line = src.header(name, "fragments")
+                        raise UserError(f"{src.file} line {line}: fragment {name} has no entries.")
+                    define(_concept(name, table, src, fragment=True))
+            elif _is_list(value):
+                define(_concept(key, value, src, fragment=False))
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                # a bare list (`name = [...]`): a list without a description
+                define(Concept(name=key, file=src.file, line=src.header(key), entries=tuple(value)))
+            elif key == "compose" and isinstance(value, dict):
+                for name, template in value.items():
+                    line = src.header(name, "compose")
+                    if not isinstance(template, str):
+                        raise UserError(f"{src.file} line {line}: compose.{name} must be a string.")
+                    define(Concept(name=name, file=src.file, line=line, entries=(template,)))
+                _merge_data(data, data_from, key, value, src)
+            else:
+                if key in concepts:
+                    raise UserError(f"{src.file} line {src.header(key)} redefines {key}, already "
+                                    f"defined in {concepts[key].where}.")
+                _merge_data(data, data_from, key, value, src)
+    return concepts, data, sources
+
+
+def _merge_data(data: dict[str, Any], data_from: dict[str, str], key: str, value: Any,
+                src: _Source) -> None:
+    where = f"{src.file} line {src.header(key)}"
+    if isinstance(value, dict) and isinstance(data.get(key), dict):
+        clash = data[key].keys() & value.keys()
+        if clash:
+            raise UserError(f"{where} redefines {key}.{sorted(clash)[0]}, already defined in "
+                            f"{data_from[key]}.")
+        data[key] = {**data[key], **value}
+    elif key in data:
+        raise UserError(f"{where} redefines {key}, already defined in {data_from[key]}.")
+    else:
+        data[key] = value
+        data_from[key] = where
+
+
+def _expand(concepts: dict[str, Concept],
+            sources: dict[str, _Source]) -> dict[str, tuple[str, ...]]:
+    """Every list's entries with each `{name}` replaced by that list's alternation."""
+    done: dict[str, tuple[str, ...]] = {}
+
+    def entries(name: str, chain: tuple[str, ...]) -> tuple[str, ...]:
+        if name in done:
+            return done[name]
+        c = concepts[name]
+
+        def ref(m: re.Match[str]) -> str:
+            target = m.group(1)
+            line = sources[c.file].line_of(m.group(0), c.line)
+            if target not in concepts:
+                raise UserError(f"{c.file} line {line}: {m.group(0)} in {name} names no list "
+                                "(define it, or fix the spelling).")
+            if target in chain or target == name:
+                loop = " -> ".join((*chain, name, target))
+                raise UserError(f"{c.file} line {line}: {m.group(0)} in {name} is circular "
+                                f"({loop}).")
+            return f"(?:{_alternation(entries(target, (*chain, name)))})"
+
+        out = tuple(_REF.sub(ref, e) for e in c.entries)
+        if c.sequence:
+            out = ("".join(f"(?:{e})" for e in out),)
+        done[name] = out
+        return out
+
+    for name in concepts:
+        entries(name, ())
+    return done
+
+
+def _alternation(entries: tuple[str, ...] | list[str]) -> str:
+    return "|".join(f"(?:{e})" for e in entries)
+
+
+def load(folder: Path) -> Grammar:
+    """Read, merge and expand every `phrases*.toml` in `folder` (no check of `CONCEPTS`)."""
+    concepts, data, sources = _merge(folder)
+    return Grammar(concepts, _expand(concepts, sources), data, sources)
+
+
+@functools.cache
+def grammar() -> Grammar:
+    """The grammar of the prompts folder, with every name the code uses defined."""
+    folder = prompts.prompts_dir()
+    g = load(folder)
+    for name in sorted(CONCEPTS):
+        if name not in g.concepts:
+            raise UserError(f"The rubric uses the list {name}, which no {folder.name}/{_GLOB} "
+                            "defines.")
+    for name in sorted(TABLES):
+        if name not in g.data and name not in g.concepts:
+            raise UserError(f"The rubric reads {name}, which no {folder.name}/{_GLOB} defines.")
+    return g
 
 
 @functools.cache
 def phrases() -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for name in _FILES:
-        for key, value in prompts.load(name).items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                clash = merged[key].keys() & value.keys()
-                if clash:
-                    raise UserError(f"prompts/{name}.toml redefines {key}.{sorted(clash)}")
-                merged[key] = {**merged[key], **value}
-            elif key in merged:
-                raise UserError(f"prompts/{name}.toml redefines {key}")
-            else:
-                merged[key] = value
-    return merged
+    """Every list by name (its entries, references expanded) and the data tables and values."""
+    g = grammar()
+    return {**g.data, **{name: list(entries) for name, entries in g.expanded.items()}}
+
+
+def concept(name: str) -> Concept:
+    """The list `name` as written (file, line, means, examples, raw entries)."""
+    return grammar().concepts[name]
 
 
 @functools.cache
@@ -47,24 +297,46 @@ def model_lines() -> dict[str, Any]:
     return prompts.load("model_lines")
 
 
-def _alternation(name: str) -> str:
-    return "|".join(f"(?:{e})" for e in phrases()[name])
-
-
-def _body(name: str) -> str:
-    template = phrases().get("compose", {}).get(name)
-    if template is None:
-        return _alternation(name)
-    return re.sub(r"\{(\w+)\}", lambda m: f"(?:{_alternation(m.group(1))})", template)
-
-
 @functools.cache
 def pattern(name: str, anchored: bool = False) -> re.Pattern[str]:
     """One compiled alternation for the list (or composed concept) `name`; `anchored` matches
     only at the start."""
-    body = _body(name)
+    g = grammar()
+    if name not in g.expanded:
+        raise KeyError(f"no list {name!r} in the rubric's phrase files")
     prefix = "^" if anchored else r"(?<![\w'])"
-    return re.compile(rf"{prefix}(?:{body})(?![\w'])")
+    try:
+        return re.compile(rf"{prefix}(?:{_alternation(g.expanded[name])})(?![\w'])")
+    except re.error as exc:
+        raise UserError(_bad_regex(g, name, exc)) from None
+
+
+def _bad_regex(g: Grammar, name: str, exc: re.error) -> str:
+    """Name the entry (of `name`, or of a list it references) that is no valid regex."""
+    c = g.concepts[name]
+    for raw in c.entries:
+        for target in _REF.findall(raw):
+            if target in g.expanded and not _compiles(_alternation(g.expanded[target])):
+                return _bad_regex(g, target, exc)
+        expanded = _REF.sub(lambda m: f"(?:{_alternation(g.expanded[m.group(1)])})", raw)
+        if not _compiles(expanded):
+            line = g.sources[c.file].line_of(raw.replace("\\", "\\\\"), c.line)
+            line = line if line != c.line else g.sources[c.file].line_of(raw, c.line)
+            return (f"{c.file} line {line}: the entry {raw!r} of {name} is not a valid regular "
+                    f"expression ({_error(expanded)}).")
+    return f"{c.where}: the list {name} is not a valid regular expression ({exc})."
+
+
+def _compiles(regex: str) -> bool:
+    return _error(regex) is None
+
+
+def _error(regex: str) -> str | None:
+    try:
+        re.compile(regex)
+    except re.error as exc:
+        return str(exc)
+    return None
 
 
 @functools.cache
@@ -83,3 +355,23 @@ def has(name: str, text: str) -> bool:
 
 def find_all(name: str, text: str) -> list[str]:
     return [m.group(0).strip(" ,") for m in pattern(name).finditer(text)]
+
+
+def check_examples(g: Grammar | None = None) -> list[str]:
+    """One line per example that fails: a `catches` its list does not match, or a `misses` it
+    does. Examples are normalised as the checks see text (lower case, contractions expanded,
+    punctuation dropped) and may match with or without their commas."""
+    from closer.rubric.text import normalise  # text.py imports this module
+
+    g = g or grammar()
+    out: list[str] = []
+    for name, c in g.concepts.items():
+        pat = re.compile(rf"(?<![\w'])(?:{_alternation(g.expanded[name])})(?![\w'])")
+        for example, want in [*((e, True) for e in c.catches), *((e, False) for e in c.misses)]:
+            got = any(pat.search(normalise(example, keep_commas=k)) for k in (False, True))
+            if got != want:
+                line = g.sources[c.file].line_of(example, c.line)
+                verb = "does not match" if want else "matches"
+                out.append(f"{c.file} line {line}: {name} {verb} the example {example!r} "
+                           f"(normalised {normalise(example)!r}).")
+    return out
