@@ -42,6 +42,34 @@ def load_transcriber(model: str | None) -> Transcriber:
     return load(TranscriberSettings(model=model))
 
 
+class _LoadingTranscriber:
+    """The transcriber, loading in a background thread while the interviewer's voice loads and
+    speaks; the first `transcribe` waits for it (and raises what loading raised)."""
+
+    def __init__(self, model: str | None) -> None:
+        import threading
+        from concurrent.futures import Future
+
+        self._future: Future[Transcriber] = Future()
+
+        def load() -> None:
+            try:
+                self._future.set_result(load_transcriber(model))
+            except BaseException as exc:  # ModelError and the rest: raised at first use
+                self._future.set_exception(exc)
+
+        threading.Thread(target=load, name="closer-whisper-load", daemon=True).start()
+
+    def loaded(self) -> Transcriber:
+        return self._future.result()
+
+    def transcribe(self, audio: Any) -> Any:
+        return self.loaded().transcribe(audio)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loaded(), name)
+
+
 def open_history() -> Any:
     from closer.history.store import open_history as open_
 
@@ -87,7 +115,9 @@ def scoring_parts() -> tuple[Any, Any, Any, Any]:
     from closer.report import result_json
     from closer.rubric import evaluate, evaluate_objection_reply
     from closer.rubric.semantic.hook import fallback_from_env
+    from closer.rubric.warm import warm_in_background
 
+    warm_in_background()  # compiled while the interviewer speaks, not in the first answer
     scored = functools.partial(evaluate, fallback=fallback_from_env())
     return scored, evaluate_objection_reply, result_json, measure
 
@@ -140,10 +170,12 @@ def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None
 
     t0 = time.monotonic()
     mic = make_microphone(args.input_device)
+    speaker = None
     try:
-        speaker = make_speaker(args)
-        transcriber = load_transcriber(args.model)
-        _LOGGER.debug("speaker and transcriber ready in %.3f s", time.monotonic() - t0)
+        speaker = make_speaker(args)  # the voice loads in the background
+        transcriber = _LoadingTranscriber(args.model)  # and so does the speech model
+        _LOGGER.debug("speaker made in %.3f s; voice and transcriber loading",
+                      time.monotonic() - t0)
         history = open_history()
         enter = None if settings.hands_free else make_enter_key()
         deps = build_deps(args, mic, speaker, transcriber, max_answer_s, enter=enter)
@@ -158,6 +190,10 @@ def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None
             mic.close()
         except Exception as exc:  # closing a failed device must not hide the real message
             _LOGGER.debug("closing the microphone: %s", exc)
+        try:
+            getattr(speaker, "close", lambda: None)()
+        except Exception as exc:
+            _LOGGER.debug("closing the speaker: %s", exc)
     saved = sum(r.attempt_id is not None for r in state.results)
     if state.device_error is not None:
         raise DeviceError(f"{state.device_error.rstrip('.')}; {saved} finished attempt(s) saved.")
