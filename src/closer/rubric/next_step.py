@@ -8,30 +8,35 @@ step [ns_veto_strong] always. A yes/no ask to be moved forward ("can I count on 
 step?") is a trial close, not a question about the process. A short follow-up ask ("when's
 that?") counts when the clause before named a stage [ns_followup].
 `vetoes`/`vetoed` expose the vetoes to callers (a layer adding positives must respect them).
+Each check takes an optional `steps` list and records what it looked at
+(`closer.rubric.explain`).
 """
 
 from __future__ import annotations
 
-from closer.rubric import lexicon, trial_close
+from closer.rubric import explain, lexicon, trial_close
+from closer.rubric.explain import CONTEXT, EVIDENCE, GATE, LIFT, NEED, RESULT, VETO, Step, Trace
 from closer.rubric.text import Clause
 
 # Vetoes that hold whatever else the clause says; ns_veto yields to a hiring word [ns_hiring].
 STRONG_VETOES = ("ns_veto_strong", "ns_veto_step_for", "ns_veto_next_for", "ns_veto_decision_on")
 
 
-def about_process(core: str) -> bool:
+def about_process(core: str, steps: list[Step] | None = None) -> bool:
     """Does the text name the hiring process going forward (regardless of asking)?"""
-    if lexicon.has("ns_timeline", core):
+    if explain.has(steps, "ns_timeline", core, EVIDENCE):
         return True
-    return lexicon.has("ns_forward", core) and lexicon.has("ns_process", core)
+    return (explain.has(steps, "ns_forward", core, EVIDENCE)
+            and explain.has(steps, "ns_process", core, EVIDENCE))
 
 
-def vetoes(clause: Clause | str) -> tuple[str, ...]:
+def vetoes(clause: Clause | str, steps: list[Step] | None = None) -> tuple[str, ...]:
     """Names of the veto concepts that fire on the clause (or its core text): the forward concept
     is about something other than the hiring. Empty when nothing vetoes it."""
     core = clause if isinstance(clause, str) else clause.core
-    fired = [name for name in STRONG_VETOES if lexicon.has(name, core)]
-    if lexicon.has("ns_veto", core) and not lexicon.has("ns_hiring", core):
+    fired = [name for name in STRONG_VETOES if explain.has(steps, name, core, VETO)]
+    if (explain.has(steps, "ns_veto", core, VETO)
+            and not explain.has(steps, "ns_hiring", core, LIFT)):
         fired.append("ns_veto")
     return tuple(fired)
 
@@ -46,18 +51,32 @@ def names_stage(core: str) -> bool:
     return any(lexicon.has(name, core) for name in ("ns_process", "next_round_words"))
 
 
-def is_next_step(clause: Clause, previous: Clause | None = None) -> bool:
+def is_next_step(clause: Clause, previous: Clause | None = None,
+                 steps: list[Step] | None = None) -> bool:
     """An ask about the process; or a short follow-up ask ("when's that?") about a stage the
-    previous clause named."""
+    previous clause named. The process is read before the vetoes, which say what it is about."""
     core = clause.core
-    if not clause.asks or vetoed(core):
+    if not explain.note(steps, "asks", clause.asks, GATE):
         return False
-    if not about_process(core):
-        if previous is not None and _process_frame(previous):
-            return not trial_close.is_close(clause, None)
-        return (previous is not None and names_stage(previous.core)
-                and lexicon.pattern("ns_followup", anchored=True).match(core) is not None)
-    return not trial_close.is_close(clause, None)
+    process = explain.note(steps, "ns_about_process", about_process(core, steps), NEED)
+    if vetoes(core, steps):
+        return False
+    if not process:
+        if previous is not None and explain.note(steps, "ns_process_frame",
+                                                 _process_frame(previous), CONTEXT):
+            return not _asks_to_advance(clause, steps)
+        if previous is None or not explain.note(steps, "ns_names_stage",
+                                                names_stage(previous.core), CONTEXT):
+            return False
+        followup = lexicon.pattern("ns_followup", anchored=True).match(core)
+        return explain.note(steps, "ns_followup", followup is not None, GATE,
+                            followup.group(0) if followup else None)
+    return not _asks_to_advance(clause, steps)
+
+
+def _asks_to_advance(clause: Clause, steps: list[Step] | None) -> bool:
+    """A yes/no ask to be moved forward is a trial close, not a question about the process."""
+    return explain.note(steps, "ns_trial_close", trial_close.is_close(clause, None), VETO)
 
 
 def _process_frame(clause: Clause) -> bool:
@@ -72,13 +91,14 @@ def mentions_next_step(clause: Clause) -> bool:
     return not clause.asks and about_process(clause.core) and not vetoed(clause.core)
 
 
-def find(clauses: list[Clause]) -> int | None:
-    """Index of the first next-step clause, or None."""
+def find(clauses: list[Clause], trace: Trace | None = None) -> int | None:
+    """Index of the first next-step clause, or None. `trace` records each clause looked at."""
     for i, c in enumerate(clauses):
         # the last two substantial clauses ("if", "so", "ok" are skipped); one naming a stage wins
         # over a tag between ("the next step is a test, is that right, and what does it involve")
         recent = [p for p in reversed(clauses[max(0, i - 4):i]) if len(p.core.split()) > 2][:2]
         prev = next((p for p in recent if names_stage(p.core)), recent[0] if recent else None)
-        if is_next_step(c, prev):
+        steps = None if trace is None else trace.steps(i, "next_step")
+        if explain.note(steps, "next_step", is_next_step(c, prev, steps), RESULT):
             return i
     return None

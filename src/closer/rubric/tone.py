@@ -3,16 +3,20 @@
 Markers are fillers, hedges, apologies and permission-seeking from `prompts/phrases.toml`, plus,
 for a spoken close, delivery markers: a pace far outside conversation, a very long pause, or
 repeated uptalk. One mild marker is still confident; two or more, any self-deprecation, or an
-empty/near-empty close is not.
+empty/near-empty close is not. `assess` takes an optional `steps` list and records the markers
+it found and whether they cluster (`closer.rubric.explain`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from closer.rubric import lexicon
+from closer.rubric import explain, lexicon
+from closer.rubric.explain import GATE, MARKER, RESULT, VETO, Step
 from closer.rubric.text import normalise
 from closer.types import Delivery
+
+MARKER_LISTS = ("fillers", "hedges", "apologies", "permission")  # each hit is one marker
 
 
 @dataclass(frozen=True)
@@ -63,17 +67,22 @@ def _content_words(text: str) -> int:
 
 
 def assess(text: str, delivery: Delivery | None = None,
-           settings: ToneSettings | None = None) -> ToneResult:
+           settings: ToneSettings | None = None, steps: list[Step] | None = None) -> ToneResult:
     s = settings or ToneSettings()
     norm = normalise(text, keep_commas=True)
-    fillers = lexicon.find_all("fillers", norm)
-    markers = [*fillers]
-    for name in ("hedges", "apologies", "permission"):
-        markers.extend(lexicon.find_all(name, norm))
+    found = {name: lexicon.find_all(name, norm) for name in MARKER_LISTS}
+    markers = [m for words in found.values() for m in words]
     selfdep = lexicon.find_all("self_deprecation", norm)
     markers.extend(m for m in selfdep if m not in markers)
-    if delivery is not None:
-        markers.extend(_delivery_markers(delivery, len(fillers), s))
+    spoken = _delivery_markers(delivery, len(found["fillers"]), s) if delivery is not None else []
+    markers.extend(spoken)
     near_empty = _content_words(text) < int(lexicon.phrases()["min_words"])
     confident = not near_empty and not selfdep and len(markers) <= s.max_markers
+    if steps is not None:
+        for name, words in [*found.items(), ("delivery", spoken)]:
+            explain.note(steps, name, bool(words), MARKER, ", ".join(words) or None)
+        explain.note(steps, "self_deprecation", bool(selfdep), VETO, ", ".join(selfdep) or None)
+        explain.note(steps, "near_empty", near_empty, VETO)
+        explain.note(steps, "tone_cluster", len(markers) > s.max_markers, GATE)
+        explain.note(steps, "confident_tone", confident, RESULT)
     return ToneResult(confident, tuple(markers), bool(selfdep), near_empty)

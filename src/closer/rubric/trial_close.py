@@ -18,17 +18,21 @@ Vetoed when the reservation is about something else [tc_veto: pay, the role's hi
 the product] and no advancement is named. In the final round a close aimed only at another round
 [next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
 `vetoes`/`vetoed` expose both vetoes to callers (a layer adding positives must respect them).
+Each check takes an optional `steps` list and records what it looked at
+(`closer.rubric.explain`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from closer.rubric import lexicon
+from closer.rubric import explain
+from closer.rubric.explain import CONTEXT, EVIDENCE, GATE, LIFT, RESULT, VETO, Step, Trace
 from closer.rubric.text import Clause
 from closer.types import Round
 
 _ADVANCE = ("tc_advance", "tc_advance_pair", "tc_direction_pair", "tc_offer_pair")
+_TAG_MAX_WORDS = 8  # an agreement tag ("do you agree?") is at most this many words
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,26 @@ class TrialClose:
     next_round_only: bool  # aims at another round, not at the offer
 
 
-def advancement(core: str) -> bool:
-    return any(lexicon.has(name, core) for name in _ADVANCE)
+def advancement(core: str, steps: list[Step] | None = None, role: str = EVIDENCE) -> bool:
+    return any(explain.has(steps, name, core, role) for name in _ADVANCE)
 
 
-def judges_candidate(core: str) -> bool:
+def judges_candidate(core: str, steps: list[Step] | None = None) -> bool:
     """A statement or question judging the candidate ("I'm the right fit")."""
-    return lexicon.has("tc_judgement", core) and lexicon.has("tc_candidate", core)
+    return (explain.has(steps, "tc_judgement", core, EVIDENCE)
+            and explain.has(steps, "tc_candidate", core, EVIDENCE))
+
+
+def _reservation_veto(core: str, advance: bool | None, steps: list[Step] | None) -> bool:
+    """The reservation is about pay, the team or the product, and neither an advancement
+    (`advance`; None: look it up) nor the candidate is named."""
+    if not explain.has(steps, "tc_veto", core, VETO):
+        return False
+    if advance is None:
+        advance = advancement(core)
+    if advance:
+        return not explain.note(steps, "tc_advance_lifts", True, LIFT)
+    return not explain.has(steps, "tc_candidate_strong", core, LIFT)
 
 
 def vetoes(clause: Clause | str, round: Round = "first") -> tuple[str, ...]:
@@ -53,8 +70,7 @@ def vetoes(clause: Clause | str, round: Round = "first") -> tuple[str, ...]:
     aims at another round and not at the offer. Empty when nothing vetoes it."""
     core = clause if isinstance(clause, str) else clause.core
     fired: list[str] = []
-    if (lexicon.has("tc_veto", core) and not advancement(core)
-            and not lexicon.has("tc_candidate_strong", core)):
+    if _reservation_veto(core, None, None):
         fired.append("tc_veto")
     if round == "final" and _next_round_only(core):
         fired.append("final_round_next_round")
@@ -66,46 +82,58 @@ def vetoed(clause: Clause | str, round: Round = "first") -> bool:
     return bool(vetoes(clause, round))
 
 
-def is_close(clause: Clause, previous: Clause | None) -> bool:
+def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None = None) -> bool:
     core = clause.core
-    if not clause.asks:
+    if not explain.note(steps, "asks", clause.asks, GATE):
         return False
-    advance = advancement(core)
-    if "tc_veto" in vetoes(core):
+    advance = advancement(core, steps)
+    if _reservation_veto(core, advance, steps):
         return False
-    candidate = lexicon.has("tc_candidate", core)
-    own_work = _about_own_work(core, previous) or lexicon.has("tc_own_work", core)
-    if lexicon.has("tc_reservation", core) and (candidate or advance or own_work):
+    candidate = explain.has(steps, "tc_candidate", core, EVIDENCE)
+    own_work = (_about_own_work(core, previous, steps)
+                or explain.has(steps, "tc_own_work", core, EVIDENCE))
+    if explain.has(steps, "tc_reservation", core, EVIDENCE) and (candidate or advance or own_work):
         return True
-    if advance and not clause.wh:
+    if advance and not _wh(clause, steps):
         return True
-    if judges_candidate(core) and not clause.wh:
+    if judges_candidate(core, steps) and not _wh(clause, steps):
         return True
-    if (candidate or advance) and clause.wh and lexicon.has("tc_judgement_wh", core):
+    if ((candidate or advance) and _wh(clause, steps)
+            and explain.has(steps, "tc_judgement_wh", core, EVIDENCE)):
         return True
-    return (previous is not None and lexicon.has("agreement_tags", core)
-            and len(core.split()) <= 8
-            and (lexicon.has("tc_judgement", previous.core) or advancement(previous.core)))
+    return (previous is not None and explain.has(steps, "agreement_tags", core, EVIDENCE)
+            and explain.note(steps, "tag_short", len(core.split()) <= _TAG_MAX_WORDS, GATE)
+            and (explain.has(steps, "tc_judgement", previous.core, CONTEXT)
+                 or advancement(previous.core, steps, CONTEXT)))
 
 
-def _about_own_work(core: str, previous: Clause | None) -> bool:
+def _wh(clause: Clause, steps: list[Step] | None) -> bool:
+    return explain.note(steps, "wh", clause.wh, EVIDENCE)
+
+
+def _about_own_work(core: str, previous: Clause | None, steps: list[Step] | None) -> bool:
     """A reservation about "it" right after the candidate named their own work ("...how I did on
     the case study. Anything about it that gives you pause?")."""
-    return (previous is not None and lexicon.has("tc_anaphor", core)
-            and lexicon.has("tc_own_work", previous.core))
+    return (previous is not None and explain.has(steps, "tc_anaphor", core, EVIDENCE)
+            and explain.has(steps, "tc_own_work", previous.core, CONTEXT))
 
 
-def _next_round_only(core: str) -> bool:
-    return lexicon.has("next_round_words", core) and not lexicon.has("offer_words", core)
+def _next_round_only(core: str, steps: list[Step] | None = None) -> bool:
+    return (explain.has(steps, "next_round_words", core, EVIDENCE)
+            and not explain.has(steps, "offer_words", core, EVIDENCE))
 
 
-def find(clauses: list[Clause]) -> TrialClose | None:
-    """The best trial-close clause; offer-aimed or neutral ones beat next-round-only ones."""
+def find(clauses: list[Clause], trace: Trace | None = None) -> TrialClose | None:
+    """The best trial-close clause; offer-aimed or neutral ones beat next-round-only ones.
+    `trace` records each clause looked at."""
     found: TrialClose | None = None
     prev: Clause | None = None
     for i, c in enumerate(clauses):
-        if is_close(c, prev):
-            tc = TrialClose(i, _next_round_only(c.core))
+        steps = None if trace is None else trace.steps(i, "trial_close")
+        close = is_close(c, prev, steps)
+        next_round_only = close and _next_round_only(c.core, steps)
+        if explain.note(steps, "trial_close", close, RESULT):
+            tc = TrialClose(i, next_round_only)
             if not tc.next_round_only:
                 return tc
             found = found or tc

@@ -2,7 +2,9 @@
 
 Score weights (0-100): trial_close 45, next_step 30, confident_tone 25 (the trial close is the point
 of the technique; the next-step question sets it up; tone decides how it lands). Asking the two
-questions in the wrong order costs 10 points. The score is clamped to 0-100.
+questions in the wrong order costs 10 points. The score is clamped to 0-100. With a `trace`,
+every check records what it looked at (`closer.rubric.explain`), the final-round rule and the
+semantic layer's passes included.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from closer.rubric import lexicon, next_step, tone, trial_close
+from closer.rubric import explain, lexicon, next_step, tone, trial_close
+from closer.rubric.explain import EVIDENCE, RESULT, VETO, Trace
 from closer.rubric.text import Clause, clauses
 from closer.types import CheckResult, Delivery, Round, Transcript, Verdict
 
@@ -33,14 +36,18 @@ def tip(why_key: str, line_key: str | None, round: Round) -> str:
     return f'{why} Try: "{lines[round][line_key]}"'
 
 
-def _empty(round: Round) -> Verdict:
+def _empty(round: Round, trace: Trace | None) -> Verdict:
     msg = lexicon.model_lines()["why"]["empty"]
+    if trace is not None:
+        explain.note(trace.tone, "empty_close", True, VETO)
+        explain.note(trace.tone, "confident_tone", False, RESULT)
     checks = {name: CheckResult(False, None, msg) for name in WEIGHTS}
     return Verdict(round=round, checks=checks, score=0, order_ok=None, notes=(msg,))
 
 
-def _check_next_step(cl: list, round: Round) -> tuple[CheckResult, int | None]:
-    idx = next_step.find(cl)
+def _check_next_step(cl: list, round: Round,
+                     trace: Trace | None) -> tuple[CheckResult, int | None]:
+    idx = next_step.find(cl, trace)
     if idx is not None:
         return CheckResult(True, cl[idx].raw), idx
     said = next((c for c in cl if next_step.mentions_next_step(c)), None)
@@ -49,8 +56,9 @@ def _check_next_step(cl: list, round: Round) -> tuple[CheckResult, int | None]:
     return CheckResult(False, None, tip("next_step", "next_step", round)), None
 
 
-def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]:
-    tc = trial_close.find(cl)
+def _check_trial_close(cl: list, round: Round,
+                       trace: Trace | None) -> tuple[CheckResult, int | None]:
+    tc = trial_close.find(cl, trace)
     if tc is not None and not (round == "final" and tc.next_round_only):
         c = cl[tc.index]
         prev = next((x for x in reversed(cl[:tc.index]) if x.core), None)
@@ -59,6 +67,10 @@ def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]
         evidence = f"{prev.raw} {c.raw}" if tag_only and prev is not None else c.raw
         return CheckResult(True, evidence), tc.index
     if tc is not None:
+        if trace is not None:  # the round rule: in the final round, the next round is not enough
+            steps = trace.steps(tc.index, "trial_close")
+            explain.note(steps, "final_round_next_round", True, VETO)
+            explain.note(steps, "trial_close_final_round", False, RESULT)
         why = tip("trial_close_final", "trial_close", round)
         return CheckResult(False, cl[tc.index].raw, why), None
     stated = next((c for c in cl if not c.asks and trial_close.judges_candidate(c.core)), None)
@@ -68,8 +80,9 @@ def _check_trial_close(cl: list, round: Round) -> tuple[CheckResult, int | None]
     return CheckResult(False, None, tip("trial_close", "trial_close", round)), None
 
 
-def _check_tone(text: str, delivery: Delivery | None, round: Round) -> CheckResult:
-    t = tone.assess(text, delivery)
+def _check_tone(text: str, delivery: Delivery | None, round: Round,
+                trace: Trace | None) -> CheckResult:
+    t = tone.assess(text, delivery, steps=None if trace is None else trace.tone)
     evidence = ", ".join(t.markers) if t.markers else None
     if t.confident:
         return CheckResult(True, evidence)
@@ -78,21 +91,34 @@ def _check_tone(text: str, delivery: Delivery | None, round: Round) -> CheckResu
     return CheckResult(False, evidence, tip(key, "trial_close", round))
 
 
+def _trace_semantic(trace: Trace, added: Mapping[str, int]) -> None:
+    """The semantic layer was consulted; each pass it added is a decision on that clause."""
+    trace.semantic = dict(added)
+    for check, index in added.items():
+        steps = trace.steps(index, check)
+        explain.note(steps, f"semantic_{check}", True, EVIDENCE)
+        explain.note(steps, check, True, RESULT)
+
+
 def evaluate(transcript: Transcript, round: Round = "first",
              delivery: Delivery | None = None,
-             fallback: SemanticFallback | None = None) -> Verdict:
+             fallback: SemanticFallback | None = None, trace: Trace | None = None) -> Verdict:
     """Check one close against the rubric (pure; reads prompts once). See the module docstring.
 
     `fallback` may add a next-step or trial-close pass the rules missed (the semantic layer);
-    None: rules only."""
+    None: rules only. `trace` (a new `explain.Trace`) records why; None records nothing."""
     text = transcript.text or ""
     cl = clauses(text)
+    if trace is not None:
+        trace.clauses = cl
     if not cl:
-        return _empty(round)
-    ns, ns_idx = _check_next_step(cl, round)
-    tc, tc_idx = _check_trial_close(cl, round)
+        return _empty(round, trace)
+    ns, ns_idx = _check_next_step(cl, round, trace)
+    tc, tc_idx = _check_trial_close(cl, round, trace)
     if fallback is not None and not (ns.passed and tc.passed):
         added = fallback(cl, round, {"next_step": ns.passed, "trial_close": tc.passed})
+        if trace is not None:
+            _trace_semantic(trace, added)
         if "next_step" in added:
             ns_idx = added["next_step"]
             ns = CheckResult(True, cl[ns_idx].raw)
@@ -100,7 +126,7 @@ def evaluate(transcript: Transcript, round: Round = "first",
             tc_idx = added["trial_close"]
             tc = CheckResult(True, cl[tc_idx].raw)
     checks = {"next_step": ns, "trial_close": tc,
-              "confident_tone": _check_tone(text, delivery, round)}
+              "confident_tone": _check_tone(text, delivery, round, trace)}
     order_ok = None if ns_idx is None or tc_idx is None else ns_idx <= tc_idx
     score = sum(WEIGHTS[k] for k, c in checks.items() if c.passed)
     notes: list[str] = []
