@@ -1,5 +1,9 @@
 """The confident-tone check: a cluster of weak language, self-deprecation or a near-empty close
-fails; one mild marker passes; delivery markers (pace, pauses, uptalk) count with the words."""
+fails; one mild marker passes; delivery markers (pace, pauses, uptalk) count with the words.
+
+The word cases are in tests/data/rubric_cases/confident_tone.toml, one table per concept (plain
+closes, hedges and fillers, apologies and minimisers, self-deprecation, sign-offs); see
+tests/rubric_helpers.py. Here: those tables, the evidence, and delivery."""
 
 from __future__ import annotations
 
@@ -7,107 +11,16 @@ import pytest
 
 from closer.rubric import evaluate
 from closer.types import Delivery, Transcript
+from rubric_helpers import Case, case_params, check_case, load_cases, passed
 
 
-def confident(text: str, d: Delivery | None = None) -> bool:
-    return evaluate(Transcript(text), delivery=d).checks["confident_tone"].passed
+@pytest.mark.parametrize("case", case_params("confident_tone"))
+def test_confident_tone(case: Case) -> None:
+    check_case(case)
 
 
-CONFIDENT = [
-    "What are the next steps? Is there any reason you wouldn't move me forward?",
-    "Based on our conversation, I think this is a fantastic fit. Do you agree?",
-    "Um, what are the next steps in the process, and is there anything holding you back from me?",
-    "I would like to know what the next steps are.",
-    "What are the next steps? Is there anything that would stop you from moving me forward?",
-    "I'd like to know what the next steps are, and whether you'd like to see me in the "
-    "next round.",
-    "Um, what happens next?",
-    "I'd like to hear what comes next in the process.",
-]
-NOT_CONFIDENT = [
-    "Um, so, I guess, what are the next steps?",
-    "Sorry, this is probably a dumb question, but what happens next?",
-    "I know I'm not the strongest candidate, but is there any reason you wouldn't pass me on?",
-    "Maybe, if that's okay, I could ask about the next steps?",
-    "uh, like, you know, what happens next",
-    "just a quick question, what are the next steps",
-    "Thanks.",
-    "I'm rubbish at interviews, but what happens next?",
-    "Bear with me, what are the next steps?",
-    "This may sound silly, but what are the next steps?",
-    "I reckon, erm, that covers it. What are the next steps?",
-    "I dunno, what happens next, I guess?",
-    "I'm not really cut out for interviews. What are the next steps?",
-    "I'm aware I'm not the most experienced person here. Any concerns about me?",
-    "Sorry, I'm terrible at this, but what's next?",
-    "Er, sort of wondering what the timeline is.",
-    "Thanks!",
-]
-
-# Class: self-deprecation in other words (not expecting to get this far, "which I know wasn't
-# great", not experienced at interviews), chat-style apologies, sign-offs only.
-SELF = [
-    ("Honestly I wasn't expecting to get this far. What are the next steps?", False),
-    ("I never expected to make it this far, so what happens next?", False),
-    ("I didn't really expect to get so far, any concerns about me?", False),
-    ("I hadn't expected to come this far. Where do we go from here?", False),
-    ("We weren't expecting to get this far with the pilot. What are the next steps?", False),
-    ("My demo, which I know wasn't great, aside, what are the next steps?", False),
-    ("I know it was not my best answer. What happens next?", False),
-    ("I know that was a bit rough. Any concerns about me?", False),
-    ("I know they were weak examples, but is there any reason you wouldn't pass me on?", False),
-    ("I know my answers were shaky. What are the next steps?", False),
-    ("I am not very experienced in interviews, but when will I hear back?", False),
-    ("I'm not that comfortable with interviews. What are the next steps?", False),
-    ("I'm not good at interviewing. What comes next?", False),
-    ("I'm not really confident at interviews, so what happens next?", False),
-    ("Sorry for asking sir, may I know by when the result will be communicated?", True),
-    ("sry what are the next steps", True),
-    ("sry lol i guess any reason u wouldnt send me to the final", False),
-    ("soz, um, what happens next", False),
-    ("sry um when do u guys decide lol", False),
-    ("that's all from me", False),
-    ("That is it from me, thanks.", False),
-    ("Okay, that's everything from me.", False),
-    ("nothing else from me, cheers", False),
-    ("I knew the exam was hard. What are the next steps?", True),
-    ("I know the team had a rough quarter. What are the next steps?", True),
-    ("I know it was a great launch. Is there any reason you wouldn't pass me on?", True),
-    ("I'm very experienced in interviews as a hiring manager. What's next?", True),
-    ("I'm not experienced in Rust yet, but I ship Go daily. What are the next steps?", True),
-    ("I expected to get this far. What happens next?", True),
-    ("We got further than expected on the project. What are the next steps?", True),
-    ("I'm comfortable with ambiguity. Any reason you wouldn't move me forward?", True),
-    ("That's all from me: what are the next steps, and any concerns about me?", True),
-    ("Thanks, that is it from me. What happens next, and would you pass me on?", True),
-    ("I know the answer was long. What are the next steps?", True),
-    ("I know the last role was different. Any concerns about my background?", True),
-    ("My presentation went well, I think. What happens next?", True),
-    ("I'm not nervous about the move. What's the timeline?", True),
-    ("Sorry, what are the next steps?", True),
-    ("I'm sorry, I'm not very experienced at interviews. Any concerns?", False),
-    ("Apologies, I know that answer was not great. What comes next?", False),
-    ("I never expected to get this far with the band. What happens next?", False),
-]
-
-
-@pytest.mark.parametrize("text", CONFIDENT)
-def test_confident(text: str) -> None:
-    assert confident(text)
-
-
-@pytest.mark.parametrize("text", NOT_CONFIDENT)
-def test_not_confident(text: str) -> None:
-    assert not confident(text)
-
-
-@pytest.mark.parametrize("text,expected", SELF)
-def test_self_deprecation_and_sign_offs(text: str, expected: bool) -> None:
-    assert confident(text) is expected
-
-
-def test_class_has_enough_fresh_cases() -> None:
-    assert len(SELF) >= 40
+def test_self_deprecation_has_enough_fresh_cases() -> None:
+    assert len(load_cases("confident_tone")["self_deprecation"]) >= 40
 
 
 def test_tone_evidence_lists_markers() -> None:
@@ -117,6 +30,10 @@ def test_tone_evidence_lists_markers() -> None:
 
 
 GOOD = "What are the next steps? Is there any reason you wouldn't feel comfortable passing me on?"
+
+
+def confident(text: str, d: Delivery | None = None) -> bool:
+    return passed(text, "confident_tone", rules_only=True, delivery=d)
 
 
 def delivery(**kw: float) -> Delivery:
