@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_round(p)
     _add_model(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line per FILE")
+    p.add_argument("--explain", action="store_true",
+                   help="say why, clause by clause: the concepts that fired and the vetoes")
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="text (.txt, or - for stdin) or audio file")
 

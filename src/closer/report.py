@@ -2,7 +2,8 @@
 
 `result_json` is the one JSON contract for a scored close (the live drill reuses it):
 {"file", "round", "transcript", "checks": {name: {"passed", "evidence", "tip"}}, "delivery",
-"score", "order_ok"}. A file that could not be read becomes {"file", "error"}.
+"score", "order_ok"}, plus "explain" (`closer.rubric.explain.describe`) only when asked for
+(`--explain`). A file that could not be read becomes {"file", "error"}.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ _WIDTH = 88
 
 
 def result_json(file: str, round: Round, transcript: Transcript, verdict: Verdict,
-                delivery: Delivery | None) -> dict[str, Any]:
-    return {
+                delivery: Delivery | None,
+                explain: dict[str, Any] | None = None) -> dict[str, Any]:
+    out = {
         "file": file,
         "round": round,
         "transcript": transcript.text,
@@ -32,6 +34,9 @@ def result_json(file: str, round: Round, transcript: Transcript, verdict: Verdic
         "score": int(verdict.score),
         "order_ok": verdict.order_ok,
     }
+    if explain is not None:
+        out["explain"] = explain
+    return out
 
 
 def error_json(file: str, message: str) -> dict[str, Any]:
@@ -51,9 +56,37 @@ def format_delivery(d: Delivery) -> str:
     return text
 
 
+def format_explain(explain: dict[str, Any], color: bool = False) -> list[str]:
+    """The "why" lines: each clause with the decision line of each check looked at there, then
+    the tone and the semantic layer (`explain` is `closer.rubric.explain.describe`)."""
+    lines = ["  why:"]
+
+    def add(label: str, text: str, indent: str = "       ") -> None:
+        lines.extend(textwrap.wrap(f"{label}: {text}", _WIDTH, initial_indent=indent,
+                                   subsequent_indent=indent + "  "))
+
+    for clause in explain["clauses"]:
+        lines += textwrap.wrap(f'{clause["index"] + 1}. "{clause["text"]}"', _WIDTH,
+                               initial_indent="    ", subsequent_indent="       ")
+        for name, decision in clause["checks"].items():
+            add(_LABELS.get(name, name), decision["line"])
+        if not clause["checks"]:
+            lines.append(_paint("       not looked at: an earlier clause decided", _DIM, color))
+    add(_LABELS["confident_tone"], explain["tone"]["line"], "    ")
+    semantic = explain["semantic"]
+    if semantic["consulted"]:
+        added = ", ".join(f'{_LABELS.get(k, k)} (clause {i + 1})'
+                          for k, i in semantic["added"].items())
+        add("semantic layer", f"added a pass: {added}" if added else "consulted, added no pass",
+            "    ")
+    return lines
+
+
 def format_verdict(file: str, transcript: Transcript, verdict: Verdict,
-                   delivery: Delivery | None, color: bool = False) -> str:
-    """A few lines per file: heading, what was said, each check with evidence and tip."""
+                   delivery: Delivery | None, color: bool = False,
+                   explain: dict[str, Any] | None = None) -> str:
+    """A few lines per file: heading, what was said, each check with evidence and tip; with
+    `explain`, why (`format_explain`)."""
     status = _paint("PASS", _GREEN, color) if verdict.passed else _paint("FAIL", _RED, color)
     lines = [f"{_paint(file, _BOLD, color)} ({verdict.round} round): {status}, "
              f"score {verdict.score}/100"]
@@ -74,6 +107,8 @@ def format_verdict(file: str, transcript: Transcript, verdict: Verdict,
         lines.append(f"  order: {order}")
     if delivery is not None:
         lines.append(f"  delivery: {format_delivery(delivery)}")
+    if explain is not None:
+        lines += format_explain(explain, color)
     return "\n".join(lines)
 
 

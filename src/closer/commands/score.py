@@ -1,4 +1,6 @@
-"""`closer score [--round R] [--json] [--model M] FILE...`: score written or spoken closes.
+"""`closer score [--round R] [--json] [--explain] [--model M] FILE...`: score written or spoken
+closes. `--explain` adds why, clause by clause, from what the checks recorded while they decided
+(for audio: of the transcript); in JSON as the "explain" key, absent without the flag.
 
 FILE is text (`.txt`, or `-` for stdin) or audio (anything else PyAV decodes). Each unreadable
 file gets one error line in its place and the others are still scored. The speech model loads
@@ -99,6 +101,7 @@ def _emitter(progress: Any) -> Callable[[str], None]:
 def run(args: argparse.Namespace) -> int:
     from closer.report import error_json, format_error, format_verdict, result_json
     from closer.rubric import evaluate
+    from closer.rubric.explain import Trace, describe
     from closer.rubric.semantic.hook import fallback_from_env
 
     files: list[str] = list(args.files)
@@ -119,13 +122,15 @@ def run(args: argparse.Namespace) -> int:
             emit(json.dumps(error_json(name, str(exc)), ensure_ascii=False) if args.json
                  else ("\n" if index else "") + format_error(name, str(exc), color))
             continue
-        verdict = evaluate(transcript, args.round, delivery, fallback_from_env())
+        trace = Trace() if args.explain else None
+        verdict = evaluate(transcript, args.round, delivery, fallback_from_env(), trace)
+        why = describe(trace) if trace is not None else None
         if not verdict.passed and worst == EXIT_PASS:
             worst = EXIT_FAIL
         if args.json:
-            emit(json.dumps(result_json(name, args.round, transcript, verdict, delivery),
+            emit(json.dumps(result_json(name, args.round, transcript, verdict, delivery, why),
                             ensure_ascii=False))
         else:
             emit(("\n" if index else "") + format_verdict(name, transcript, verdict, delivery,
-                                                          color))
+                                                          color, why))
     return worst
