@@ -46,6 +46,7 @@ PREFIXES = {
     "closes_holdout7.jsonl": "u",
     "closes_holdout8.jsonl": "t",
     "closes_holdout9.jsonl": "s",
+    "closes_holdout10.jsonl": "r",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
