@@ -21,6 +21,7 @@ boundaries.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -62,29 +63,17 @@ _REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # "{name}"; "{0,4}" is a qua
 _LIST_KEYS = frozenset({"entries", "means", "catches", "misses", "sequence"})
 
 
-@dataclass(frozen=True)
-class Concept:
-    """One named list as written: where, what it means, its examples and its raw entries."""
-
-    name: str
-    file: str  # "prompts/phrases_tone.toml" (the folder's name, then the file)
-    line: int  # of its header
-    entries: tuple[str, ...]  # as written, `{references}` included
-    means: str = ""
-    catches: tuple[str, ...] = ()
-    misses: tuple[str, ...] = ()
-    fragment: bool = False
-    sequence: bool = False
-
-    @property
-    def where(self) -> str:
-        return f"{self.file} line {self.line}"
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+_ASSIGN = re.compile(r'^\s*("?)([^"=\s]+)\1\s*=')
 
 
 @dataclass
 class _Source:
+    """One file's text, for the line numbers of messages (indexed on first use)."""
+
     file: str
     lines: list[str] = field(default_factory=list)
+    _places: dict[tuple[str | None, str], int] | None = None
 
     def line_of(self, needle: str, start: int = 1) -> int:
         """The first line from `start` (1-based) that contains `needle`; else `start`."""
@@ -95,17 +84,47 @@ class _Source:
 
     def header(self, name: str, section: str | None = None) -> int:
         """The line of `[name]` or `[section.name]`, or of `name =` (top level or in section)."""
-        dotted = re.escape(f"{section}.{name}" if section else name)
-        table = re.compile(rf'^\s*\[\s*"?{dotted}"?\s*\]')
-        assign = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=')
-        current = None
-        for i, text in enumerate(self.lines):
-            m = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", text)
-            if m:
-                current = m.group(1)
-            if table.match(text) or (current == section and assign.match(text)):
-                return i + 1
-        return 1
+        if self._places is None:
+            self._places = {}
+            current: str | None = None
+            for i, text in enumerate(self.lines, 1):
+                if m := _TABLE.match(text):
+                    parts = [p.strip().strip("\"'") for p in m.group(1).split(".")]
+                    current = ".".join(parts)
+                    key = (parts[0], parts[1]) if len(parts) == 2 else (None, current)
+                    self._places.setdefault(key, i)
+                elif m := _ASSIGN.match(text):
+                    self._places.setdefault((current, m.group(2)), i)
+        return self._places.get((section, name), 1)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One named list as written: where, what it means, its examples and its raw entries."""
+
+    name: str
+    source: _Source = field(repr=False, compare=False)
+    entries: tuple[str, ...]  # as written, `{references}` included
+    means: str = ""
+    catches: tuple[str, ...] = ()
+    misses: tuple[str, ...] = ()
+    fragment: bool = False
+    sequence: bool = False
+    section: str | None = None  # the table it is written in: "fragments", "compose" or none
+
+    @property
+    def file(self) -> str:
+        """"prompts/phrases_tone.toml" (the folder's name, then the file)."""
+        return self.source.file
+
+    @property
+    def line(self) -> int:
+        """The line of its header (found when asked: loading does not need it)."""
+        return self.source.header(self.name, "fragments" if self.fragment else self.section)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -130,27 +149,26 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
         raise UserError(f"The prompt file {path} is not valid TOML ({exc}).") from None
 
 
-def _strings(value: Any, what: str, where: str) -> tuple[str, ...]:
+def _strings(value: Any, what: str, c: Concept) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UserError(f"{where}: {what} must be a list of strings.")
+        raise UserError(f"{c.where}: {what} must be a list of strings.")
     return tuple(value)
 
 
 def _concept(name: str, table: dict[str, Any], src: _Source, fragment: bool) -> Concept:
-    line = src.header(name, "fragments" if fragment else None)
-    where = f"{src.file} line {line}"
+    c = Concept(name=name, source=src, entries=(), fragment=fragment)
     unknown = sorted(table.keys() - _LIST_KEYS)
     if unknown:
-        raise UserError(f"{where}: {name} has unknown keys {unknown} (known: entries, means, "
+        raise UserError(f"{c.where}: {name} has unknown keys {unknown} (known: entries, means, "
                         "catches, misses, sequence).")
     if not isinstance(table.get("means", ""), str):
-        raise UserError(f"{where}: means of {name} must be a string.")
-    return Concept(name=name, file=src.file, line=line,
-                   entries=_strings(table["entries"], f"entries of {name}", where),
-                   means=table.get("means", ""),
-                   catches=_strings(table.get("catches", []), f"catches of {name}", where),
-                   misses=_strings(table.get("misses", []), f"misses of {name}", where),
-                   fragment=fragment, sequence=bool(table.get("sequence", False)))
+        raise UserError(f"{c.where}: means of {name} must be a string.")
+    return dataclasses.replace(
+        c, entries=_strings(table["entries"], f"entries of {name}", c),
+        means=table.get("means", ""),
+        catches=_strings(table.get("catches", []), f"catches of {name}", c),
+        misses=_strings(table.get("misses", []), f"misses of {name}", c),
+        sequence=bool(table.get("sequence", False)))
 
 
 def _is_list(value: Any) -> bool:
@@ -165,14 +183,15 @@ def _merge(folder: Path) -> tuple[dict[str, Concept], dict[str, Any], dict[str, 
     concepts: dict[str, Concept] = {}
     data: dict[str, Any] = {}
     sources: dict[str, _Source] = {}
-    data_from: dict[str, str] = {}
+    data_from: dict[str, _Source] = {}
 
     def define(c: Concept) -> None:
         if c.name in concepts:
             first = concepts[c.name]
             raise UserError(f"{c.where} redefines {c.name}, already defined in {first.where}.")
         if c.name in data_from:
-            raise UserError(f"{c.where} redefines {c.name}, already data in {data_from[c.name]}.")
+            first = f"{data_from[c.name].file} line {data_from[c.name].header(c.name)}"
+            raise UserError(f"{c.where} redefines {c.name}, already data in {first}.")
         concepts[c.name] = c
 
     for path in paths:
@@ -190,13 +209,13 @@ def _merge(folder: Path) -> tuple[dict[str, Concept], dict[str, Any], dict[str, 
                 define(_concept(key, value, src, fragment=False))
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
                 # a bare list (`name = [...]`): a list without a description
-                define(Concept(name=key, file=src.file, line=src.header(key), entries=tuple(value)))
+                define(Concept(name=key, source=src, entries=tuple(value)))
             elif key == "compose" and isinstance(value, dict):
                 for name, template in value.items():
-                    line = src.header(name, "compose")
+                    c = Concept(name=name, source=src, entries=(template,), section="compose")
                     if not isinstance(template, str):
-                        raise UserError(f"{src.file} line {line}: compose.{name} must be a string.")
-                    define(Concept(name=name, file=src.file, line=line, entries=(template,)))
+                        raise UserError(f"{c.where}: compose.{name} must be a string.")
+                    define(c)
                 _merge_data(data, data_from, key, value, src)
             else:
                 if key in concepts:
@@ -206,20 +225,23 @@ def _merge(folder: Path) -> tuple[dict[str, Concept], dict[str, Any], dict[str, 
     return concepts, data, sources
 
 
-def _merge_data(data: dict[str, Any], data_from: dict[str, str], key: str, value: Any,
+def _merge_data(data: dict[str, Any], data_from: dict[str, _Source], key: str, value: Any,
                 src: _Source) -> None:
-    where = f"{src.file} line {src.header(key)}"
+    def where(s: _Source) -> str:
+        return f"{s.file} line {s.header(key)}"
+
     if isinstance(value, dict) and isinstance(data.get(key), dict):
         clash = data[key].keys() & value.keys()
         if clash:
-            raise UserError(f"{where} redefines {key}.{sorted(clash)[0]}, already defined in "
-                            f"{data_from[key]}.")
+            raise UserError(f"{where(src)} redefines {key}.{sorted(clash)[0]}, already defined "
+                            f"in {where(data_from[key])}.")
         data[key] = {**data[key], **value}
     elif key in data:
-        raise UserError(f"{where} redefines {key}, already defined in {data_from[key]}.")
+        raise UserError(f"{where(src)} redefines {key}, already defined in "
+                        f"{where(data_from[key])}.")
     else:
         data[key] = value
-        data_from[key] = where
+        data_from[key] = src
 
 
 def _expand(concepts: dict[str, Concept],
@@ -234,19 +256,20 @@ def _expand(concepts: dict[str, Concept],
 
         def ref(m: re.Match[str]) -> str:
             target = m.group(1)
-            line = sources[c.file].line_of(m.group(0), c.line)
             if target not in concepts:
+                line = sources[c.file].line_of(m.group(0), c.line)
                 raise UserError(f"{c.file} line {line}: {m.group(0)} in {name} names no list "
                                 "(define it, or fix the spelling).")
             if target in chain or target == name:
+                line = sources[c.file].line_of(m.group(0), c.line)
                 loop = " -> ".join((*chain, name, target))
                 raise UserError(f"{c.file} line {line}: {m.group(0)} in {name} is circular "
                                 f"({loop}).")
-            return f"(?:{_alternation(entries(target, (*chain, name)))})"
+            return f"(?:{'|'.join(_grouped(e) for e in entries(target, (*chain, name)))})"
 
         out = tuple(_REF.sub(ref, e) for e in c.entries)
         if c.sequence:
-            out = ("".join(f"(?:{e})" for e in out),)
+            out = ("".join(_grouped(e) for e in out),)
         done[name] = out
         return out
 
@@ -257,6 +280,33 @@ def _expand(concepts: dict[str, Concept],
 
 def _alternation(entries: tuple[str, ...] | list[str]) -> str:
     return "|".join(f"(?:{e})" for e in entries)
+
+
+def _grouped(entry: str) -> str:
+    """The entry as one unit: in a group if it has a `|` of its own (outside groups and classes),
+    as it is otherwise (a shorter regex to parse, the same matches)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(entry):
+        ch = entry[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if entry[i + 1:i + 2] == "^":
+                i += 1
+            if entry[i + 1:i + 2] == "]":  # "[]...]", "[^]...]": a "]" first is a character
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return f"(?:{entry})"
+        i += 1
+    return entry
 
 
 def load(folder: Path) -> Grammar:
@@ -277,6 +327,7 @@ def grammar() -> Grammar:
     for name in sorted(TABLES):
         if name not in g.data and name not in g.concepts:
             raise UserError(f"The rubric reads {name}, which no {folder.name}/{_GLOB} defines.")
+    _LOGGER.debug("grammar: %d lists from %d files in %s", len(g.concepts), len(g.sources), folder)
     return g
 
 
