@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ import pytest
 from closer.cli import main
 from closer.history.store import open_history
 from test_history import make_attempt, tone
+from test_tts import FakeSoundDevice
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_replay_prints_exchange_and_verdict(filled: Path, capsys: pytest.Capture
 
 def test_replay_without_output_device_prints_wav_path(
         filled: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("closer.history.playback._outputs", lambda: None)
+    monkeypatch.setattr("closer.audio.playback.output_devices", lambda: None)
     assert main(["replay", "2"]) == 0
     out = capsys.readouterr().out
     assert "No output device" in out and str(filled / "recordings") in out
@@ -149,38 +149,16 @@ def test_corrupt_db_via_cli_keeps_it_and_says_where(
     assert "No attempts yet" in capsys.readouterr().out
 
 
-class _FakeSd:
-    """Stands in for sounddevice: one output at 48 kHz only."""
-
-    class PortAudioError(Exception):
-        pass
-
-    class default:  # mirrors sounddevice.default
-        device = (None, 0)
-
-    def __init__(self) -> None:
-        self.played: list[tuple[int, int, int | None]] = []
-
-    def query_devices(self, index=None, kind=None):
-        dev = {"name": "Fake Speakers", "max_output_channels": 2, "default_samplerate": 48000.0}
-        return dev if kind else [dev]
-
-    def check_output_settings(self, device, samplerate, channels, dtype) -> None:
-        if samplerate != 48000:
-            raise self.PortAudioError("Invalid sample rate")
-
-    def play(self, samples, rate, device=None, blocking=False) -> None:
-        self.played.append((samples.size, rate, device))
-
-
 def test_replay_plays_on_named_device_resampled(
         filled: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = _FakeSd()
-    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    fake = FakeSoundDevice(48_000)  # two outputs that take 48 kHz only
+    monkeypatch.setattr("closer.audio.playback.import_sounddevice", lambda: fake)
     assert main(["replay", "1", "--output-device", "speakers"]) == 0
     assert "Played" in capsys.readouterr().out
-    assert len(fake.played) == 1
-    size, rate, device = fake.played[0]
-    assert (rate, device) == (48000, 0) and abs(size - 0.2 * 48000) < 200
+    (stream,) = fake.streams
+    assert (stream.samplerate, stream.device) == (48_000, 1)
+    played = stream.audio()
+    loud = np.flatnonzero(np.abs(played) > 1e-3)
+    assert abs((loud[-1] - loud[0]) / 48_000 - 0.2) < 0.01  # the 0.2 s tone, resampled
     assert main(["replay", "1", "--output-device", "hdmi"]) == 2  # no such output: one sentence
     assert "No output device matches 'hdmi'" in capsys.readouterr().err

@@ -28,6 +28,8 @@ class TranscriberSettings:
 
 @dataclass(frozen=True)
 class TtsSettings:
-    rate_wpm: int = 160
-    voice: str | None = None  # pyttsx3 voice id or name substring; None: the engine default
+    rate_wpm: int = 160  # words a minute, on espeak-ng's scale for both engines (speech/piper.py)
+    voice: str | None = None  # an id or unique substring (`closer voices`) or an engine name
+    #                           (piper, espeak); None: Piper's joe, espeak-ng if Piper cannot load
     volume: float = 1.0  # 0..1
+    sentence_pause_s: float = 0.2  # seconds of silence between sentences, on top of the voice's

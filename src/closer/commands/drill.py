@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from closer.errors import DeviceError
@@ -42,23 +45,35 @@ def load_transcriber(model: str | None) -> Transcriber:
     return load(TranscriberSettings(model=model))
 
 
+MODELS_AFTER_S = 1.5  # the models start loading by then even if the first line is not playing
+# Set once the interviewer's first line is playing: run_with puts the speaker's own event here.
+_first_sound = threading.Event()
+
+
+def _after_first_sound(name: str, make: Callable[[], Any]) -> Future[Any]:
+    """`make()` in a daemon thread once the first line plays (or after MODELS_AFTER_S): loading
+    a model or compiling the rubric holds Python's lock in long stretches, which would delay
+    that line; its result (or what it raised) from the future."""
+    future: Future[Any] = Future()
+    gate = _first_sound
+
+    def run() -> None:
+        gate.wait(MODELS_AFTER_S)
+        try:
+            future.set_result(make())
+        except BaseException as exc:  # ModelError and the rest: raised where it is used
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
+
+
 class _LoadingTranscriber:
     """The transcriber, loading in a background thread while the interviewer's voice loads and
     speaks; the first `transcribe` waits for it (and raises what loading raised)."""
 
     def __init__(self, model: str | None) -> None:
-        import threading
-        from concurrent.futures import Future
-
-        self._future: Future[Transcriber] = Future()
-
-        def load() -> None:
-            try:
-                self._future.set_result(load_transcriber(model))
-            except BaseException as exc:  # ModelError and the rest: raised at first use
-                self._future.set_exception(exc)
-
-        threading.Thread(target=load, name="closer-whisper-load", daemon=True).start()
+        self._future = _after_first_sound("closer-whisper-load", lambda: load_transcriber(model))
 
     def loaded(self) -> Transcriber:
         return self._future.result()
@@ -92,14 +107,18 @@ def make_attempt(**fields: Any) -> Any:
 def make_listen(max_answer_s: float | None) -> tuple[Any, Any]:
     """`listen` bound to one voice detector for the whole session (Silero behind the gain
     tracker, judged against the room's noise floor), and its settings."""
-    from closer.audio.vad import NormalizedVad
     from closer.turn.listen import ListenSettings, listen
 
-    vad = NormalizedVad()
+    def make_vad() -> Any:  # imports faster-whisper (its bundled Silero): off the first line's path
+        from closer.audio.vad import NormalizedVad
+
+        return NormalizedVad()
+
+    vad = _after_first_sound("closer-vad-load", make_vad)
 
     def listen_once(mic: Any, transcriber: Any, settings: Any, on_status: Any,
                     stop: Any = None) -> Any:
-        return listen(mic, transcriber, settings, on_status, vad, stop=stop)
+        return listen(mic, transcriber, settings, on_status, vad.result(), stop=stop)
 
     if max_answer_s is None:
         return listen_once, ListenSettings()
@@ -117,7 +136,8 @@ def scoring_parts() -> tuple[Any, Any, Any, Any]:
     from closer.rubric.semantic.hook import fallback_from_env
     from closer.rubric.warm import warm_in_background
 
-    warm_in_background()  # compiled while the interviewer speaks, not in the first answer
+    # compiled while the interviewer speaks, not in the first answer (nor before the first line)
+    _after_first_sound("closer-rubric-warm-gate", warm_in_background)
     scored = functools.partial(evaluate, fallback=fallback_from_env())
     return scored, evaluate_objection_reply, result_json, measure
 
@@ -172,7 +192,11 @@ def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None
     mic = make_microphone(args.input_device)
     speaker = None
     try:
-        speaker = make_speaker(args)  # the voice loads in the background
+        speaker = make_speaker(args)  # a cached first line plays while the voice loads
+        global _first_sound
+        _first_sound = getattr(speaker, "first_sound", None) or threading.Event()
+        if not hasattr(speaker, "first_sound"):  # a speaker that cannot tell: load at once
+            _first_sound.set()
         transcriber = _LoadingTranscriber(args.model)  # and so does the speech model
         _LOGGER.debug("speaker made in %.3f s; voice and transcriber loading",
                       time.monotonic() - t0)

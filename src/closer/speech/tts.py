@@ -1,132 +1,141 @@
-"""Text to speech: pyttsx3 (espeak-ng on Linux) renders to samples; closer plays them itself.
+"""Text to speech: the interviewer's voice, made by an engine and played by closer itself.
 
-pyttsx3 on Linux synthesises the whole utterance before any sound, and its own playback shells
-out to `aplay` on the default device. So `render` asks pyttsx3 for a WAV file, reads it back, and
-the speakers here play the samples on the device the user chose (or write WAV files when the
-machine has no output device at all).
+- The voice (closer.speech.voices): Piper's joe by default (closer.speech.piper); espeak-ng
+  through pyttsx3 (closer.speech.espeak) with `--voice espeak`, or when Piper cannot load, and
+  then one line says so.
+- `Speech` is the chosen voice with that fallback and the voice cache (closer.speech.cache):
+  `stream(text)` yields the line sentence by sentence as Piper makes it (a short pause before
+  each new sentence), or the whole line at once when it was made before.
+- Speakers: `DeviceSpeaker` queues each piece on a warm `closer.audio.playback.OutputStream`,
+  so the next sentence is made while this one plays, and `say` returns only when the sound has
+  been heard (half-duplex). `WavSpeaker` writes numbered WAV files when the machine has no output.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import functools
 import logging
 import re
-import tempfile
 import threading
-import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from closer.errors import DeviceError, UserError
 from closer.settings import TtsSettings
+from closer.speech import voices
+from closer.speech.cache import VoiceCache
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from closer.audio.playback import OutputStream
+    from closer.speech.voices import Voice
+
 _LOGGER = logging.getLogger(__name__)
 
-_ENGINE: Any = None  # one pyttsx3 engine per process, created on first use (espeak inits once)
-_DEFAULT_VOICE: str | None = None  # the engine's own voice, restored when settings name none
-_ENGINE_LOCK = threading.Lock()
+_FROM_ENV: Any = object()  # Speech(cache=...) default: the cache CLOSER_VOICE_CACHE names
 
 
-def _engine() -> Any:
-    global _ENGINE, _DEFAULT_VOICE
-    if _ENGINE is None:
-        import pyttsx3
+def make_engine(voice: Voice, settings: TtsSettings) -> Any:
+    """The engine for `voice` at the settings' pace and level (Piper starts loading at once)."""
+    if voice.engine == "piper":
+        from closer.speech.piper import PiperEngine
+
+        return PiperEngine(voice, settings.rate_wpm, settings.volume, settings.sentence_pause_s)
+    from closer.speech.espeak import EspeakEngine
+
+    return EspeakEngine(voice, settings.rate_wpm, settings.volume)
+
+
+class Speech:
+    """The voice the speakers say lines with: engine, fallback, cache."""
+
+    def __init__(self, settings: TtsSettings, voice: Voice | None = None,
+                 cache: VoiceCache | None = _FROM_ENV) -> None:
+        self.settings = settings
+        self.voice = voice or voices.resolve(settings.voice)
+        self._may_fall_back = settings.voice is None and voice is None
+        self.engine = make_engine(self.voice, settings)
+        self.cache = VoiceCache.from_env() if cache is _FROM_ENV else cache
+
+    @property
+    def label(self) -> str:
+        """Which voice speaks: `piper:en_US-joe-medium`, `espeak:gmw/en`."""
+        return self.voice.label
+
+    @property
+    def rate_hz(self) -> int:
+        return int(self.engine.rate_hz)
+
+    def ready(self) -> None:
+        """Wait until the voice can speak (falling back to espeak-ng if Piper cannot load)."""
+        from closer.speech.piper import PiperUnavailable
 
         try:
-            _ENGINE = pyttsx3.init()
-        except Exception as exc:  # espeak-ng missing or broken: the user can install it
-            raise UserError(f"Text-to-speech is unavailable ({exc}); install espeak-ng.") from None
-        _DEFAULT_VOICE = _ENGINE.getProperty("voice")
-    return _ENGINE
+            self.engine.wait()
+        except PiperUnavailable as exc:
+            self._fall_back(exc)
+
+    def _fall_back(self, exc: Exception) -> None:
+        if not self._may_fall_back:  # the user asked for this voice: say why it cannot speak
+            raise exc
+        from closer.speech.espeak import EspeakEngine
+
+        self.voice = voices.choose("espeak", voices.espeak_voices())
+        self.engine = EspeakEngine(self.voice, self.settings.rate_wpm, self.settings.volume)
+        self._may_fall_back = False
+        _LOGGER.warning("%s The interviewer speaks with espeak-ng instead.", exc)
+
+    def stream(self, text: str) -> Iterator[tuple[np.ndarray, int]]:
+        """(samples, rate) pieces of the spoken line, the first as soon as it is made."""
+        import numpy as np
+
+        from closer.speech.piper import PiperUnavailable
+
+        if not text.strip():
+            return
+        key = self.engine.cache_key() if self.cache and self.engine.cacheable else None
+        hit = self.cache.get(key, text) if self.cache and key else None
+        if hit is not None:
+            _LOGGER.debug("voice cache hit: %r", text[:40])
+            yield hit
+            self.engine.start()  # load the voice while this plays: the next line may be new
+            return
+        rate = self.rate_hz
+        pieces: list[np.ndarray] = []
+        try:
+            for chunk in self.engine.sentences(text):
+                pieces.append(chunk)
+                yield chunk, rate
+        except PiperUnavailable as exc:
+            if pieces:
+                raise
+            self._fall_back(exc)
+            yield from self.stream(text)
+            return
+        if key and pieces and self.cache:
+            self.cache.put(key, text, np.concatenate(pieces), rate)
+
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        """The whole line as (mono float32 in [-1, 1], rate in Hz)."""
+        import numpy as np
+
+        pieces = list(self.stream(text))
+        if not pieces:
+            return np.zeros(0, dtype=np.float32), self.rate_hz
+        return np.concatenate([p for p, _ in pieces]), pieces[0][1]
 
 
-def list_voices() -> list[tuple[str, str]]:
-    """Return (id, name) of every voice the engine offers."""
-    with _ENGINE_LOCK:
-        return [(v.id, v.name) for v in _engine().getProperty("voices")]
-
-
-def resolve_voice(wanted: str, voices: list[tuple[str, str]]) -> str:
-    """Pick a voice id: an exact id, else the first id or name containing `wanted` (any case)."""
-    for vid, _name in voices:
-        if vid.lower() == wanted.lower():
-            return vid
-    needle = wanted.lower()
-    for vid, name in voices:
-        if needle in name.lower() or needle in vid.lower():
-            return vid
-    english = ", ".join(vid for vid, _ in voices if "/en" in vid) or "none"
-    raise UserError(f"No TTS voice matches {wanted!r}; English voices here: {english}.")
-
-
-_RENDER_ATTEMPTS = 3  # pyttsx3's espeak loop now and then ends with no or an empty WAV; retry
+@functools.lru_cache(maxsize=8)
+def _speech_for(settings: TtsSettings) -> Speech:
+    return Speech(settings, cache=None)
 
 
 def render(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
-    """Synthesise `text` and return (mono float32 samples in [-1, 1], sample rate in Hz)."""
-    import numpy as np
+    """Synthesise `text` with the voice `settings` names -> (mono float32 samples, rate in Hz).
 
-    if not text.strip():
-        return np.zeros(0, dtype=np.float32), 22_050
-    for attempt in range(1, _RENDER_ATTEMPTS + 1):
-        samples, rate = _render_once(text, settings)
-        if samples.size:
-            _LOGGER.debug("rendered %d chars to %.2f s", len(text), samples.size / rate)
-            return samples, rate
-        _LOGGER.info("text-to-speech gave no audio (attempt %d); retrying", attempt)
-    raise UserError("Text-to-speech produced no audio; check the espeak-ng installation.")
-
-
-def _render_once(text: str, settings: TtsSettings) -> tuple[np.ndarray, int]:
-    with _ENGINE_LOCK, tempfile.TemporaryDirectory(prefix="closer-tts-") as tmp:
-        engine = _engine()
-        voice = _DEFAULT_VOICE
-        if settings.voice:
-            voices = [(v.id, v.name) for v in engine.getProperty("voices")]
-            voice = resolve_voice(settings.voice, voices)
-        # espeak-ng (retrieval mode) applies voice and parameter changes from its own queue, and a
-        # new voice resets the rate: wait for each change to land before the next one.
-        engine.setProperty("voice", voice)
-        _espeak_settle()
-        engine.setProperty("rate", int(settings.rate_wpm))
-        engine.setProperty("volume", max(0.0, min(1.0, settings.volume)))
-        _espeak_settle()
-        path = Path(tmp) / "utterance.wav"
-        engine.save_to_file(text, str(path))
-        # pyttsx3 prints "Audio saved to ..." on stdout; closer's stdout is reserved for output.
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.runAndWait()
-            _espeak_settle()  # runAndWait can return before espeak has written the file
-        if not path.exists():  # the loop ended before espeak finished: same as empty
-            import numpy as np
-
-            return np.zeros(0, dtype=np.float32), 22_050
-        return _read_pcm16(path)
-
-
-def _espeak_settle() -> None:
-    """Block until espeak-ng has processed queued commands (no-op on other pyttsx3 drivers)."""
-    try:
-        from pyttsx3.drivers import _espeak
-    except (ImportError, OSError):
-        return
-    _espeak.Synchronize()
-
-
-def _read_pcm16(path: Path) -> tuple[np.ndarray, int]:
-    import numpy as np
-
-    with wave.open(str(path), "rb") as wav:
-        rate, channels = wav.getframerate(), wav.getnchannels()
-        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    if channels > 1:
-        pcm = pcm.reshape(-1, channels).mean(axis=1)
-    return (pcm.astype(np.float32) / 32768.0), rate
+    No voice cache: the same as a speaker would say, made afresh (test fixtures use this)."""
+    return _speech_for(settings).render(text)
 
 
 def _slug(text: str, limit: int = 40) -> str:
@@ -143,15 +152,16 @@ class WavSpeaker:
     `paths` lists the files written; `on_saved(path, text)` is called after each one.
     """
 
-    def __init__(self, settings: TtsSettings, wav_dir: Path,
+    def __init__(self, speech: Speech, wav_dir: Path,
                  on_saved: Callable[[Path, str], None] | None = None) -> None:
-        self.settings = settings
+        self.speech = speech
         self.wav_dir = Path(wav_dir)
         self.on_saved = on_saved
         self.paths: list[Path] = []
+        self.first_sound = threading.Event()  # set after the first file (see DeviceSpeaker)
 
     def say(self, text: str) -> None:
-        samples, rate = render(text, self.settings)
+        samples, rate = self.speech.render(text)
         self.play(samples, rate, text)
 
     def play(self, samples: np.ndarray, rate: int, text: str) -> None:
@@ -162,82 +172,44 @@ class WavSpeaker:
         path = self.wav_dir / f"{len(self.paths) + 1:02d}-{_slug(text)}.wav"
         write_wav(path, samples, rate)
         self.paths.append(path)
+        self.first_sound.set()
         _LOGGER.info("no output device: wrote %s", path)
         if self.on_saved is not None:
             self.on_saved(path, text)
 
+    def close(self) -> None:
+        """Nothing to release."""
 
-class SoundDeviceSpeaker:
-    """Plays rendered speech on one output device and blocks until it has finished."""
 
-    def __init__(self, settings: TtsSettings, device: int | None) -> None:
-        self.settings = settings
-        self.device = device
+class DeviceSpeaker:
+    """Speaks on one warm output stream; `say` blocks until the sound has been heard.
+
+    `first_sound` is set once the first piece has been handed to the output: what the drill
+    waits for before it loads its models, so they do not hold up the first line."""
+
+    def __init__(self, speech: Speech, out: OutputStream) -> None:
+        self.speech = speech
+        self.out = out
+        self.first_sound = threading.Event()
+
+    @property
+    def device(self) -> int | None:
+        return self.out.device
 
     def say(self, text: str) -> None:
-        samples, rate = render(text, self.settings)
-        self.play(samples, rate, text)
+        for samples, rate in self.speech.stream(text):
+            self.out.write(samples, rate)  # plays while the next sentence is made
+            self.first_sound.set()
+        self.out.drain()
 
     def play(self, samples: np.ndarray, rate: int, text: str = "") -> None:
-        """Play already-rendered speech (any rate) and return when it has finished."""
-        if samples.size == 0:
-            return
-        import sounddevice as sd
+        """Play already-rendered speech (any rate) and return when it has been heard."""
+        self.out.write(samples, rate)
+        self.first_sound.set()
+        self.out.drain()
 
-        play_rate = _playable_rate(sd, self.device, rate)
-        if play_rate != rate:
-            from closer.audio.decode import resample
-
-            samples = resample(samples, rate, play_rate)
-        try:
-            sd.play(samples, play_rate, device=self.device, blocking=True)
-        except sd.PortAudioError as exc:
-            raise DeviceError(f"The output device failed while speaking ({exc}).") from None
-
-
-def _playable_rate(sd: Any, device: int | None, rate: int) -> int:
-    """`rate` if the device takes it, else the device's default rate."""
-    try:
-        sd.check_output_settings(device=device, samplerate=rate, channels=1, dtype="float32")
-        return rate
-    except Exception:
-        info = sd.query_devices(device if device is not None else sd.default.device[1], "output")
-        return int(info["default_samplerate"])
-
-
-def pick_output(devices: list[dict[str, Any]], wanted: str | None) -> int | None:
-    """Resolve an output device from `sd.query_devices()` entries.
-
-    `wanted` is an index or a name substring (any case); None means the system default.
-    Raises DeviceError when `wanted` names no output device.
-    """
-    outputs = [(i, d) for i, d in enumerate(devices) if d.get("max_output_channels", 0) > 0]
-    if wanted is None:
-        return None
-    if wanted.strip().isdigit():
-        index = int(wanted)
-        if any(i == index for i, _ in outputs):
-            return index
-    else:
-        for i, d in outputs:
-            if wanted.lower() in str(d.get("name", "")).lower():
-                return i
-    names = "; ".join(f"{i}: {d.get('name')}" for i, d in outputs) or "none"
-    raise DeviceError(f"No output device matches {wanted!r}; outputs here: {names}.")
-
-
-def output_devices() -> list[dict[str, Any]] | None:
-    """All devices, or None when PortAudio is missing or lists no output at all."""
-    try:
-        import sounddevice as sd
-
-        devices = [dict(d) for d in sd.query_devices()]
-    except Exception as exc:  # OSError without libportaudio, PortAudioError without a server
-        _LOGGER.info("no audio devices (%s)", exc)
-        return None
-    if not any(d.get("max_output_channels", 0) > 0 for d in devices):
-        return None
-    return devices
+    def close(self) -> None:
+        self.out.close()
 
 
 def default_wav_dir() -> Path:
@@ -249,11 +221,13 @@ def default_wav_dir() -> Path:
 def make_speaker(settings: TtsSettings, output_device: str | None,
                  wav_dir: Path | None = None,
                  on_saved: Callable[[Path, str], None] | None = None,
-                 ) -> SoundDeviceSpeaker | WavSpeaker:
-    """A speaker on the chosen output; a WAV-writing speaker when the machine has no output."""
-    devices = output_devices()
-    if devices is None:
-        if output_device is not None:
-            _LOGGER.warning("no output devices; ignoring --output-device %s", output_device)
-        return WavSpeaker(settings, wav_dir or default_wav_dir(), on_saved)
-    return SoundDeviceSpeaker(settings, pick_output(devices, output_device))
+                 ) -> DeviceSpeaker | WavSpeaker:
+    """A speaker with the voice `settings` names on the chosen output (the voice loads in the
+    background meanwhile); a WAV-writing speaker when the machine has no output."""
+    from closer.audio.playback import open_output
+
+    speech = Speech(settings)
+    out = open_output(output_device, speech.rate_hz)
+    if out is None:
+        return WavSpeaker(speech, wav_dir or default_wav_dir(), on_saved)
+    return DeviceSpeaker(speech, out)
