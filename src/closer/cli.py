@@ -28,10 +28,11 @@ def _add_model(p: argparse.ArgumentParser) -> None:
 
 
 def _add_tts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--voice", default=None,
-                   help="TTS voice id or name substring (default: engine default)")
+    p.add_argument("--voice", default=None, metavar="ID",
+                   help="voice id or a unique part of one (`closer voices`), or an engine: "
+                        "piper, espeak (default: Piper's joe; espeak-ng if Piper cannot load)")
     p.add_argument("--rate", type=int, default=160,
-                   help="TTS speaking rate in words per minute (default: %(default)s)")
+                   help="speaking rate in words per minute, both engines (default: %(default)s)")
     p.add_argument("--output-device", default=None,
                    help="output device index or name substring (default: system default)")
 
@@ -102,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="-", help="file path or - for stdout (default: %(default)s)")
 
     sub.add_parser("devices", help="list audio inputs and outputs")
+    sub.add_parser("voices", help="list the voices closer can speak with").add_argument(
+        "--json", action="store_true", help="one JSON object per voice per line")
     p = sub.add_parser("mic-check", help="show the mic level for a few seconds and judge it")
     p.add_argument("--input-device", default=None,
                    help="input device index or name substring")
@@ -114,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {
     "score": "score", "demo": "demo", "drill": "drill", "rehearse": "rehearse",
     "history": "history", "progress": "history", "replay": "history", "export": "history",
-    "devices": "devices", "mic-check": "devices",
+    "devices": "devices", "mic-check": "devices", "voices": "voices",
 }
 
 

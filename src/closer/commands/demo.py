@@ -1,8 +1,10 @@
 """`closer demo`: one complete round with nobody at the mic.
 
-The interviewer's wrap-up line is spoken, a sample candidate close (prompts/demo.toml) is
-synthesized, transcribed by the real model, scored, and the verdict printed and spoken. Without
-speakers every utterance goes to a WAV file whose path is printed, so the demo runs anywhere.
+The interviewer's wrap-up line is spoken (Piper's joe by default), a sample candidate close
+(prompts/demo.toml) is synthesized in a voice told apart from it (espeak-ng's RP voice), then
+transcribed by the real model, scored, and the verdict printed and spoken. Each line names the
+voice that spoke it. Without speakers every utterance goes to a WAV file whose path is printed,
+so the demo runs anywhere.
 """
 
 from __future__ import annotations
@@ -36,6 +38,23 @@ def _default_out_dir() -> Path:
     return out
 
 
+def candidate_voice(wanted: str, interviewer: Any) -> Any:
+    """The sample candidate's voice: demo.toml's, unless that is the interviewer's own; then
+    another engine's, so the two can always be told apart."""
+    from closer.speech import voices
+
+    chosen = voices.resolve(wanted)
+    if chosen.label != interviewer.label:
+        return chosen
+    if interviewer.engine == "espeak":
+        joe = voices.default_piper()
+        if joe is not None:
+            return joe
+        return voices.choose("gmw/en-us" if interviewer.id != "gmw/en-us" else "gmw/en",
+                             voices.espeak_voices())
+    return voices.choose("espeak", voices.espeak_voices())
+
+
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -47,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from closer.rubric.semantic.hook import fallback_from_env
     from closer.settings import SAMPLE_RATE_HZ, TranscriberSettings, TtsSettings
     from closer.speech.transcriber import load_transcriber
-    from closer.speech.tts import make_speaker, render
+    from closer.speech.tts import Speech, make_speaker
 
     started = time.monotonic()
     demo = prompts.load("demo")
@@ -60,23 +79,32 @@ def run(args: argparse.Namespace) -> int:
 
     interviewer = make_speaker(TtsSettings(rate_wpm=args.rate, voice=args.voice),
                                args.output_device, out_dir, on_saved=saved)
-    print(f"closer demo, {args.round} round, nobody at the mic.\n", flush=True)
-    print(f"Interviewer: {wrap_up}", flush=True)
-    interviewer.say(wrap_up)
+    try:
+        interviewer.speech.ready()  # Piper loaded, or espeak-ng chosen: name the voice truly
+        voice = interviewer.speech.label
+        print(f"closer demo, {args.round} round, nobody at the mic.\n", flush=True)
+        print(f"Interviewer ({voice}): {wrap_up}", flush=True)
+        interviewer.say(wrap_up)
 
-    candidate = TtsSettings(rate_wpm=int(demo["candidate_rate_wpm"]), voice=demo["candidate_voice"])
-    samples, rate = render(close, candidate)
-    print(f"\nCandidate (synthesized): {close}", flush=True)
-    interviewer.play(samples, rate, "candidate close")
+        candidate = Speech(TtsSettings(rate_wpm=int(demo["candidate_rate_wpm"])),
+                           candidate_voice(demo["candidate_voice"], interviewer.speech.voice),
+                           cache=None)
+        samples, rate = candidate.render(close)
+        print(f"\nCandidate (synthesized, {candidate.label}): {close}", flush=True)
+        interviewer.play(samples, rate, "candidate close")
 
-    pad = np.zeros(int(float(demo["candidate_pad_s"]) * SAMPLE_RATE_HZ), dtype=np.float32)
-    audio = np.concatenate([pad, resample(samples, rate, SAMPLE_RATE_HZ), pad])
-    transcriber = load_transcriber(TranscriberSettings(model=args.model))
-    transcript = transcriber.transcribe(audio)
-    delivery = measure(audio, transcript)
-    verdict = evaluate(transcript, args.round, delivery, fallback_from_env())
-    print("\n" + format_verdict("Heard", transcript, verdict, delivery,
-                                color=sys.stdout.isatty()), flush=True)
-    interviewer.say(spoken_summary(verdict, demo["spoken"]))
+        pad = np.zeros(int(float(demo["candidate_pad_s"]) * SAMPLE_RATE_HZ), dtype=np.float32)
+        audio = np.concatenate([pad, resample(samples, rate, SAMPLE_RATE_HZ), pad])
+        transcriber = load_transcriber(TranscriberSettings(model=args.model))
+        transcript = transcriber.transcribe(audio)
+        delivery = measure(audio, transcript)
+        verdict = evaluate(transcript, args.round, delivery, fallback_from_env())
+        print("\n" + format_verdict("Heard", transcript, verdict, delivery,
+                                    color=sys.stdout.isatty()), flush=True)
+        summary = spoken_summary(verdict, demo["spoken"])
+        print(f"\nInterviewer ({interviewer.speech.label}): {summary}", flush=True)
+        interviewer.say(summary)
+    finally:
+        interviewer.close()
     _LOGGER.info("demo took %.1f s", time.monotonic() - started)
     return 0
