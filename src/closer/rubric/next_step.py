@@ -33,7 +33,9 @@ def about_process(core: str, steps: list[Step] | None = None) -> bool:
 def vetoes(clause: Clause | str, steps: list[Step] | None = None) -> tuple[str, ...]:
     """Names of the veto concepts that fire on the clause (or its core text): the forward concept
     is about something other than the hiring. Empty when nothing vetoes it."""
-    core = clause if isinstance(clause, str) else clause.core
+    # The whole clause, its lead-in frame too: "after the pilot with the grocery chain wraps up,
+    # what's the next step with them?" is about the pilot.
+    core = clause if isinstance(clause, str) else clause.text
     fired = [name for name in STRONG_VETOES if explain.has(steps, name, core, VETO)]
     if (explain.has(steps, "ns_veto", core, VETO)
             and not explain.has(steps, "ns_hiring", core, LIFT)):
@@ -59,7 +61,7 @@ def is_next_step(clause: Clause, previous: Clause | None = None,
     if not explain.note(steps, "asks", clause.asks, GATE):
         return False
     process = explain.note(steps, "ns_about_process", about_process(core, steps), NEED)
-    if vetoes(core, steps):
+    if vetoes(clause, steps):
         return False
     if not process:
         if previous is not None and explain.note(steps, "ns_process_frame",

@@ -124,6 +124,17 @@ def strip_lead_ins(text: str) -> str:
     return text
 
 
+def _conditional_request(words: list[str], i: int) -> bool:
+    """A condition whose main clause is a request starts at word i: "if anything stands between
+    me and the next round, I'd like to hear it", "whether you'd be comfortable...". """
+    if i >= len(words) or words[i] not in ("if", "whether", "should"):
+        return False
+    rest = " ".join(words[i:i + 24])
+    return words[i] == "whether" or lexicon.find("requests", rest) is not None or any(
+        lexicon.pattern("imperatives", anchored=True).match(" ".join(words[j:j + 6]))
+        for j in range(i + 2, min(len(words), i + 20)))
+
+
 def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
     """Indices of words that start a new clause inside one sentence."""
     words = [t[0] for t in tokens]
@@ -137,6 +148,11 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
                           and any(w.startswith("thank") for w in words[max(0, i - 6):i]))
         if lexicon.pattern("question_tags", anchored=True).match(" ".join(words[i:])):
             continue  # "there's another round after this, isn't there?": one question
+        if connector and (words[i - 1] in _WH or "between" in words[max(0, i - 4):i]):
+            continue  # "how and when", "between me and what the panel wants": one clause
+        if connector and _conditional_request(words, i + 1):
+            points.append(i)  # "..., and if anything stands in the way, I'd like to hear it"
+            continue
         if (words[i] in _TAIL_ADVERBS and i + 1 < len(words)
                 and _opens_after_lead_in(words, i + 1)):
             points.append(i + 1)  # the adverb ends the clause before: "what happens now | do i..."
