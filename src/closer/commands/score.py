@@ -103,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     from closer.rubric import evaluate
     from closer.rubric.explain import Trace, describe
     from closer.rubric.semantic.hook import fallback_from_env
+    from closer.rubric.warm import warm_in_background
 
+    warm_in_background()  # the grammar compiles while the model loads and decodes
     files: list[str] = list(args.files)
     if args.model is not None:
         from closer.speech.transcriber import resolve_model
