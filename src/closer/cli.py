@@ -138,3 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("closer: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `closer voices | head`: the reader left; nothing to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
