@@ -179,3 +179,111 @@ def test_drill_hears_a_quiet_echoing_mic(room, tmp_path):
     heard = next(e for e in events if e["event"] == "heard")["transcript"]
     assert heard.strip(), "nothing was heard"
     assert _passed(events[-1], "next_step") and _passed(events[-1], "trial_close"), heard
+
+
+SPEAK = """
+import sys, time
+from closer.settings import TtsSettings
+from closer.speech.tts import make_speaker
+speaker = make_speaker(TtsSettings(), None)
+print("voice", speaker.speech.label, type(speaker).__name__, flush=True)
+time.sleep(0.5)
+for line in sys.argv[1:]:
+    start = time.time()
+    speaker.say(line)
+    print("said", start, time.time(), flush=True)
+    time.sleep(1.0)
+speaker.close()
+"""
+
+
+class _Recorder:
+    """parec on the room's monitor: 10 ms blocks with their arrival (wall-clock) times."""
+
+    def __init__(self, room) -> None:
+        self.blocks: list[tuple[float, np.ndarray]] = []
+        self._proc = subprocess.Popen(
+            ["parec", "-d", "room.monitor", "--raw", "--format=s16le", "--rate=16000",
+             "--channels=1", "--latency-msec=10"], env=room.env(), stdout=subprocess.PIPE)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while True:
+            data = self._proc.stdout.read(320)
+            if len(data) < 320:
+                return
+            self.blocks.append((time.time(), np.frombuffer(data, "<i2").astype(np.float32)
+                                / 32768))
+
+    def stop(self) -> None:
+        self._proc.kill()
+        self._proc.wait()
+        self._thread.join(2)
+
+    def loud_times(self, dbfs: float = -40.0) -> np.ndarray:
+        floor = 10 ** (dbfs / 20)
+        return np.array([t for t, x in self.blocks if np.sqrt(np.mean(x ** 2)) > floor])
+
+    def audio(self) -> np.ndarray:
+        return np.concatenate([x for _, x in self.blocks])
+
+
+@pytest.mark.model
+def test_piper_lines_play_whole_through_the_room_and_are_heard_back(room, tmp_path,
+                                                                    transcriber):
+    """joe says the first round's wrap-up lines through the room: a listener hears each one
+    from its first sound to its last (nothing clipped), `say` returns only once it has been
+    heard (half-duplex), and the room's recording transcribes back to the same words."""
+    import audio_fixtures
+    from closer import prompts
+    from test_piper import edit_distance, loud_frames, speech, words
+
+    lines = prompts.load("interviewer")["first"]["wrap_up"]
+    for line in lines:
+        speech().render(line)  # the lines test_piper renders, from the same cache
+    env = room.env()
+    env["CLOSER_VOICE_CACHE"] = str(audio_fixtures.cache_root() / "voices")
+    recorder = _Recorder(room)
+    time.sleep(2.5)  # the null sink wakes to the recorder's latency at its next 2 s block
+    try:
+        done = subprocess.run([sys.executable, "-c", SPEAK, *lines], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        time.sleep(0.5)
+    finally:
+        recorder.stop()
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    assert out[0] == "voice piper:en_US-joe-medium DeviceSpeaker", out
+    said = [tuple(map(float, row.split()[1:])) for row in out[1:]]
+    loud = recorder.loud_times()
+    for line, (start, end) in zip(lines, said, strict=True):
+        samples, rate = speech().render(line)
+        on = np.flatnonzero(loud_frames(samples, rate, below_peak_db=30.0))
+        rendered_s = (on[-1] - on[0] + 1) / 100
+        heard = loud[(loud > start) & (loud < end + 0.9)]
+        assert heard.size, f"nothing heard of {line!r}"
+        assert heard[-1] - heard[0] + 0.01 >= rendered_s - 0.05, (line, heard[-1] - heard[0])
+        late = loud[(loud > end + 0.03) & (loud < end + 0.9)]
+        assert not late.size, f"{line!r} still sounded {late[-1] - end:.2f} s after say returned"
+    heard_text = transcriber.transcribe(recorder.audio()).text
+    errors = edit_distance(words(" ".join(lines)), words(heard_text))
+    assert errors / len(words(" ".join(lines))) <= 0.10, heard_text
+
+
+@pytest.mark.model
+def test_drill_with_piper_hears_none_of_the_interviewers_words(room, tmp_path):
+    """Half-duplex with the longer, louder voice: of the words Piper said before the mic
+    opened, none that the answer does not also say comes back in the transcript."""
+    answer = espeak_wav(ANSWER, tmp_path / "answer.wav", words_per_minute=160)
+    events = _drill_once_with(room, tmp_path, answer, seed=5)
+    kinds = [e["event"] for e in events]
+    before = kinds.index("listening")
+    said = " ".join(e["text"] for e in events[:before] if e["event"] == "say")
+    heard = next(e for e in events if e["event"] == "heard")["transcript"]
+    def words_of(text: str) -> set[str]:
+        return set(re.findall(r"[a-z']+", text.lower()))
+
+    leaked = (words_of(said) - words_of(ANSWER)) & words_of(heard)
+    assert not leaked, f"the assistant heard itself: {leaked} in {heard!r}"
+    assert "next step" in heard.lower() and "next round" in heard.lower()
