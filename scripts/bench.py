@@ -16,7 +16,8 @@ Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7] [--f1-clip
        [--live]
 
 `--live` then runs scripts/bench_live.py: the live drill's latency goals measured through a
-private PulseAudio room (speech end -> verdict, start -> interviewer's first sound).
+private PulseAudio room (speech end -> verdict, start -> interviewer's first sound with Piper and
+espeak-ng side by side, a Piper drill's peak RSS).
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def main() -> int:
                         help="degraded clips per variant (default: all)")
     parser.add_argument("--live", action="store_true",
                         help="also run the live-drill latency bench through virtual PulseAudio "
-                             "devices (scripts/bench_live.py, about 2 minutes)")
+                             "devices, Piper and espeak-ng side by side (scripts/bench_live.py, "
+                             "about 10 minutes)")
     args = parser.parse_args()
 
     from closer.rubric import evaluate

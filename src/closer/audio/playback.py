@@ -16,6 +16,7 @@ numpy and sounddevice are imported inside the functions that use them.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
@@ -132,6 +133,8 @@ class OutputStream:
         self._writer = threading.Thread(target=self._write_loop, name="closer-output",
                                         daemon=True)
         self._writer.start()
+        self._closed = False
+        atexit.register(self.close)  # before PortAudio's own exit handler, which runs later
         _LOGGER.debug("output stream %s open at %d Hz, latency %.3f s, buffer %d frames", device,
                       self.rate, float(self._stream.latency), buffer_frames)
 
@@ -209,6 +212,10 @@ class OutputStream:
         self.drain()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        atexit.unregister(self.close)
         self._pieces.put(None)
         self._writer.join(1.0)
         try:
