@@ -263,8 +263,9 @@ def test_piper_lines_play_whole_through_the_room_and_are_heard_back(room, tmp_pa
         rendered_s = (on[-1] - on[0] + 1) / 100
         heard = loud[(loud > start) & (loud < end + 0.9)]
         assert heard.size, f"nothing heard of {line!r}"
-        assert heard[-1] - heard[0] + 0.01 >= rendered_s - 0.05, (line, heard[-1] - heard[0])
-        late = loud[(loud > end + 0.03) & (loud < end + 0.9)]
+        # tolerances of a few 10 ms blocks: the recorder's timestamps jitter on two busy cores
+        assert heard[-1] - heard[0] + 0.01 >= rendered_s - 0.12, (line, heard[-1] - heard[0])
+        late = loud[(loud > end + 0.08) & (loud < end + 0.9)]
         assert not late.size, f"{line!r} still sounded {late[-1] - end:.2f} s after say returned"
     heard_text = transcriber.transcribe(recorder.audio()).text
     errors = edit_distance(words(" ".join(lines)), words(heard_text))
