@@ -1,6 +1,7 @@
 """The small seams between closer's decisions and its hardware and models.
 
-Real adapters: `closer.speech.transcriber.WhisperTranscriber`, `closer.speech.tts.Pyttsx3Speaker`,
+Real adapters: `closer.speech.transcriber.WhisperTranscriber`, the speakers of `closer.speech.tts`
+(Piper, espeak-ng),
 `closer.audio.mic.SoundDeviceMicrophone`. Test fakes take sample arrays in and record lines out.
 Audio everywhere is mono float32 in [-1, 1] at `closer.settings.SAMPLE_RATE_HZ` (16 kHz) unless a
 function says otherwise.
