@@ -7,7 +7,8 @@ setup:
 demo: setup
 	.venv/bin/closer demo
 
-test: setup
+test:
+	@bash scripts/setup.sh --tests
 	bash scripts/test.sh
 
 lint: setup

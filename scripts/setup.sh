@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(espeak-ng libportaudio2 pulseaudio pulseaudio-utils libasound2-plugins alsa-utils)
+# `make test` (setup.sh --tests) also needs Debian's Chromium: the page's end-to-end test drives it
+# headless through Playwright (whose own browser download is not reachable here).
+[ "${1:-}" != "--tests" ] || DEB_PACKAGES+=(chromium)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do

@@ -102,6 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="(default: %(default)s)")
     p.add_argument("--out", default="-", help="file path or - for stdout (default: %(default)s)")
 
+    p = sub.add_parser("web", help="the drills in a local browser page (this machine only)")
+    _add_round(p)
+    _add_model(p)
+    p.add_argument("--voice", default=None, metavar="ID",
+                   help="the interviewer's voice, as for `closer drill` (default: Piper's joe)")
+    p.add_argument("--rate", type=int, default=160,
+                   help="speaking rate in words per minute (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8765,
+                   help="port on 127.0.0.1; 0 picks a free one (default: %(default)s)")
+    p.add_argument("--no-browser", action="store_true", help="print the address; open nothing")
+    p.add_argument("--no-save-audio", action="store_true",
+                   help="do not keep the recordings in history")
+
     sub.add_parser("devices", help="list audio inputs and outputs")
     sub.add_parser("voices", help="list the voices closer can speak with").add_argument(
         "--json", action="store_true", help="one JSON object per voice per line")
@@ -117,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {
     "score": "score", "demo": "demo", "drill": "drill", "rehearse": "rehearse",
     "history": "history", "progress": "history", "replay": "history", "export": "history",
-    "devices": "devices", "mic-check": "devices", "voices": "voices",
+    "devices": "devices", "mic-check": "devices", "voices": "voices", "web": "web",
 }
 
 

@@ -264,6 +264,8 @@ def run_drill(setup: DrillSetup, script: Script, deps: DrillDeps, once: bool = F
     if on_finished is not None and r.scored:
         on_finished(r)
         _LOGGER.debug("saved %.3f s after the answer was in", _since(t_heard))
+    if r.result is not None:
+        r.result["attempt_id"] = r.attempt_id  # the history row (None when nothing saved it)
     if r.verdict is not None and r.one_thing is not None and r.result is not None:
         spoken = feedback.spoken_feedback(r.verdict, r.objection, r.one_thing, deps.coach)
         text = feedback.verdict_text(setup.round, r.verdict, r.objection, r.one_thing)

@@ -1,4 +1,4 @@
-"""Progress over time: pass rate per check and score, plotted to a PNG.
+"""Progress over time: pass rate per check and score, plotted to a PNG (the CLI) or SVG (the page).
 
 `progress_series` is pure. Decision: with attempts on at least `ProgressSettings.min_days_daily`
 different local days, one point per day; otherwise one point per attempt, each pass rate taken over
@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from closer.history.store import StoredAttempt
 from closer.history.views import check_names, local_time
@@ -73,6 +74,27 @@ def progress_series(attempts: Sequence[StoredAttempt],
 def render_png(series: ProgressSeries, out: Path,
                settings: ProgressSettings = ProgressSettings()) -> Path:
     """Draw pass rates (top) and score (bottom) and save them as a PNG at `out`."""
+    fig = _draw(series, settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format="png")
+    _LOGGER.debug("wrote progress plot %s (%d points, by %s)", out, len(series.points), series.by)
+    return out
+
+
+def render_svg(series: ProgressSeries, settings: ProgressSettings = ProgressSettings()) -> str:
+    """The same chart as SVG text for the page: text drawn as paths, so it needs no font and
+    refers to nothing outside itself."""
+    import io
+
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "closer"}):
+        _draw(series, settings).savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def _draw(series: ProgressSeries, settings: ProgressSettings) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -103,7 +125,4 @@ def render_png(series: ProgressSeries, out: Path,
     bottom.set_xlabel("day" if series.by == "day" else "attempt")
     step = max(1, len(xs) // 12)  # at most ~12 tick labels
     bottom.set_xticks(xs[::step], labels[::step], rotation=30, ha="right")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format="png")
-    _LOGGER.debug("wrote progress plot %s (%d points, by %s)", out, len(xs), series.by)
-    return out
+    return fig

@@ -162,6 +162,27 @@ class History:
         """Every attempt, oldest first."""
         return self._select("ORDER BY id ASC", ())
 
+    def delete(self, attempt_id: int) -> bool:
+        """Remove one attempt's row, then its recording; False when there is no such attempt.
+        The row goes first: a recording left behind by a crash is only disk, never a row that
+        points at nothing."""
+        found = self._select("WHERE id = ?", (int(attempt_id),))
+        if not found:
+            return False
+        with self._lock:
+            try:
+                self._conn.execute("DELETE FROM attempts WHERE id = ?", (int(attempt_id),))
+                self._conn.commit()
+            except sqlite3.Error as exc:
+                raise UserError(f"Could not delete attempt {attempt_id} ({exc}).") from None
+        wav = found[0].audio_path
+        if wav is not None:
+            try:
+                wav.unlink(missing_ok=True)
+            except OSError as exc:
+                _LOGGER.warning("could not remove the recording %s: %s", wav, exc)
+        return True
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

@@ -65,6 +65,7 @@ class ListenStatus:
     elapsed_s: float  # seconds since the mic opened
     level_dbfs: float  # loudest chunk since the last status, dBFS (-100 for digital silence)
     remaining_s: float | None  # seconds left before max_answer_s; None before speech starts
+    transcript: str = ""  # the live transcript so far (finished segments; the page shows it)
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,8 @@ def _status(ep: Endpointer, run: _Run, loudest: float) -> ListenStatus:
     if run.start_s is None:
         return ListenStatus("listening", ep.t_s, loudest, None)
     remaining = max(0.0, ep.settings.max_answer_s - (ep.t_s - run.start_s))
-    return ListenStatus("hearing", ep.t_s, loudest, remaining)
+    heard = run.live.heard().text if run.live is not None else ""
+    return ListenStatus("hearing", ep.t_s, loudest, remaining, heard)
 
 
 _ENDED_BY = {"speech_end": "silence", "limit": "limit", "manual": "enter"}
