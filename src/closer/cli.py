@@ -51,6 +51,16 @@ def _add_drill_common(p: argparse.ArgumentParser) -> None:
                    help="loop drills with voice commands: again, next, harder, stop")
 
 
+def _add_scenario(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", default=None, metavar="FILE.toml",
+                   help="your own interview: company, role, interviewer, round, next_step, "
+                        "weak_spots (examples in prompts/scenarios/)")
+    p.add_argument("--job", default=None, metavar="JOB.txt",
+                   help="make the scenario from a job ad (plain text)")
+    p.add_argument("--resume", default=None, metavar="CV.txt",
+                   help="with --job: what the ad asks for and the resume lacks are the weak spots")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="closer",
@@ -76,21 +86,33 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: a folder under the user cache dir)")
 
     p = sub.add_parser("drill", help="a spoken practice conversation at the desk mic")
-    _add_round(p)
+    p.add_argument("--round", choices=ROUND_CHOICES, default=None,
+                   help="interview round (default: the scenario's round, else first; given, it "
+                        "wins over the scenario's)")
     _add_drill_common(p)
+    _add_scenario(p)
     p.add_argument("--once", action="store_true",
                    help="one wrap-up line, one answer, one verdict")
 
-    p = sub.add_parser("rehearse", help="timed back-to-back drills across rounds")
+    p = sub.add_parser("rehearse", help="timed back-to-back drills across rounds "
+                                           "(a scenario with a round keeps to that round)")
     _add_drill_common(p)
+    _add_scenario(p)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--minutes", type=float, default=None, help="rehearse for this many minutes")
     g.add_argument("--reps", type=int, default=None, help="rehearse this many drills (default: 3)")
     p.add_argument("--time-limit", type=float, default=45.0,
                    help="per-answer limit in seconds (default: %(default)s)")
 
-    sub.add_parser("history", help="recent attempts as a table").add_argument(
-        "--limit", type=int, default=20, help="how many attempts (default: %(default)s)")
+    p = sub.add_parser("history", help="recent attempts as a table")
+    p.add_argument("--limit", type=int, default=20, help="how many attempts (default: %(default)s)")
+    p.add_argument("--scenario", default=None, metavar="NAME",
+                   help="only attempts whose scenario name contains NAME (any case)")
+    p = sub.add_parser("scenario", help="print the scenario a job ad (and a resume) give, as TOML "
+                                        "for --scenario")
+    p.add_argument("--job", required=True, metavar="JOB.txt", help="the job ad, plain text")
+    p.add_argument("--resume", default=None, metavar="CV.txt",
+                   help="your resume, plain text: what it does not name become the weak spots")
     p = sub.add_parser("progress", help="pass rate and score over time, plotted to a PNG")
     p.add_argument("--out", default=None, help="PNG path (default: in the user data dir)")
     p = sub.add_parser("replay", help="play back a saved attempt and show its verdict")
@@ -130,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 _COMMANDS = {
     "score": "score", "demo": "demo", "drill": "drill", "rehearse": "rehearse",
     "history": "history", "progress": "history", "replay": "history", "export": "history",
+    "scenario": "scenario",
     "devices": "devices", "mic-check": "devices", "voices": "voices", "web": "web",
 }
 

@@ -228,10 +228,16 @@ def run_with(args: argparse.Namespace, settings: Any, max_answer_s: float | None
 
 
 def run(args: argparse.Namespace) -> int:
+    """`--round` given on the command line wins over the scenario's round (the scenario's is the
+    default, then "first"): the same file serves every round of that interview. The scenario's
+    next_step answers the next-step question only in the scenario's own round."""
+    from closer.commands.scenario import scenario_from_args
     from closer.drill.session import SessionSettings
 
+    scenario = scenario_from_args(args)  # a bad file is one sentence before any device opens
+    round_ = args.round or (scenario.round if scenario is not None else None) or "first"
     settings = SessionSettings(
-        mode="drill", round=args.round, once=args.once, hands_free=args.hands_free,
+        mode="drill", round=round_, once=args.once, hands_free=args.hands_free,
         seed=args.seed, max_drills=1 if args.once or not args.hands_free else None,
-        save_audio=not args.no_save_audio)
+        save_audio=not args.no_save_audio, scenario=scenario)
     return run_with(args, settings)

@@ -24,10 +24,18 @@ def _history(history: History, args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise UserError("--limit must be at least 1.")
-    attempts = history.recent(args.limit)
+    name = getattr(args, "scenario", None)
+    if name is not None and not name.strip():
+        raise UserError("--scenario needs part of a scenario name, e.g. --scenario acme.")
+    attempts = history.recent(args.limit, scenario=name.strip() if name else None)
     if not attempts:
-        print(_EMPTY)
+        print(_EMPTY if name is None else
+              f'No attempts for a scenario named like "{name.strip()}"; `closer history` '
+              "lists them all.")
         return 0
+    if name is not None:  # the table has no scenario column: say which were matched
+        names = sorted({a.scenario for a in attempts if a.scenario})
+        print(f"Scenario: {'; '.join(names)}")
     print(format_table(list(reversed(attempts))))  # oldest first: the newest sits by the prompt
     return 0
 

@@ -238,6 +238,7 @@ def _score(c: _Conversation) -> None:
     result["one_thing"] = r.one_thing.to_json()
     result["drill_passed"] = r.passed
     result["ended"] = r.ended
+    result["scenario"] = None if r.setup.scenario is None else r.setup.scenario.name
     r.result = result
 
 

@@ -14,14 +14,17 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from closer.drill import feedback, summary
 from closer.drill.commands import Command, parse_command
 from closer.drill.flow import DeviceFailed, DrillDeps, DrillResult, listen_turn, run_drill, say
 from closer.drill.script import DrillSetup, new_seed, pick_script
 from closer.types import ROUNDS, Round
+
+if TYPE_CHECKING:
+    from closer.scenario.model import Scenario
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ class SessionSettings:
     minutes: float | None = None  # no new drill starts after this many minutes
     save_audio: bool = True
     speak_summary: bool = False
+    scenario: Scenario | None = None  # every drill of the session is this interview
 
 
 @dataclass
@@ -58,13 +62,13 @@ def next_round(current: Round, cycle: bool) -> Round:
 
 
 def next_setup(setup: DrillSetup, command: Command, seed: int, cycle: bool) -> DrillSetup:
-    """The drill after `setup` given a command (pure). "again" keeps the setup, lines included."""
+    """The drill after `setup` given a command (pure). "again" keeps the setup, lines included;
+    the scenario stays for every drill."""
     if command == "again":
         return setup
     if command == "harder":
-        return DrillSetup(round="final", objections_only=True, seed=seed)
-    return DrillSetup(round=next_round(setup.round, cycle), objections_only=setup.objections_only,
-                      seed=seed)
+        return replace(setup, round="final", objections_only=True, seed=seed)
+    return replace(setup, round=next_round(setup.round, cycle), seed=seed)
 
 
 def attempt_fields(result: DrillResult, mode: str, save_audio: bool,
@@ -75,10 +79,14 @@ def attempt_fields(result: DrillResult, mode: str, save_audio: bool,
     if result.objection is not None:
         checks["objection_handling"] = result.objection.to_json()
     when = now or dt.datetime.now(dt.UTC)
+    scenario = result.setup.scenario
+    raised = result.objection is not None and result.script.reply_kind == "objection"
     return {
         "created_at": when.isoformat(timespec="seconds"),
         "mode": mode,
         "round": result.setup.round,
+        "scenario": None if scenario is None else scenario.name,
+        "objection": result.script.reply if raised else None,
         "exchange": list(result.exchange),
         "transcript": result.transcript.text,
         "checks": checks,
@@ -142,7 +150,7 @@ def run_session(settings: SessionSettings, deps: DrillDeps, history: Any,
     state = state if state is not None else SessionState()
     coach = (deps.coach or feedback.coach_content())["coach"]
     rng = random.Random(settings.seed)
-    setup = DrillSetup(round=settings.round, seed=new_seed(rng))
+    setup = DrillSetup(round=settings.round, seed=new_seed(rng), scenario=settings.scenario)
     started = clock()
 
     def save(result: DrillResult) -> None:

@@ -8,10 +8,15 @@ Decisions:
   `quick_check`, or has a version/table layout this code does not recognise is *renamed* to
   `history.sqlite3.corrupt-<timestamp>` (with its -wal/-shm sidecars), never overwritten or deleted,
   and a fresh database is started. A file from a newer closer is left alone and refused.
+- An older schema is migrated in place, in one transaction, keeping every row: version 1 -> 2
+  adds `scenario` (the scenario's name) and `objection` (the objection the interviewer raised,
+  copied for old rows from `extra`, where version 1 kept it). Added columns go at the end, so a
+  database made fresh and one migrated have the same layout.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -23,7 +28,7 @@ from closer.errors import UserError
 _LOGGER = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5_000  # wait this long for another closer process holding the write lock
 
 _SCHEMA_V1 = """
@@ -45,9 +50,15 @@ CREATE TABLE attempts (
 CREATE INDEX attempts_created_at ON attempts (created_at);
 """
 
+# version -> the statements that bring a database of that version to the next one
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE attempts ADD COLUMN scenario TEXT",  # the scenario's name, or NULL
+        "ALTER TABLE attempts ADD COLUMN objection TEXT"),  # the objection raised, or NULL
+}
+
 COLUMNS: tuple[str, ...] = (
     "id", "created_at", "mode", "round", "exchange", "transcript", "checks", "delivery",
-    "score", "passed", "order_ok", "extra", "audio_path",
+    "score", "passed", "order_ok", "extra", "audio_path", "scenario", "objection",
 )
 
 
@@ -127,6 +138,9 @@ def _prepare(conn: sqlite3.Connection) -> None:
     if version == 0:
         _create_schema(conn)
         version = SCHEMA_VERSION
+    elif version < SCHEMA_VERSION:
+        _migrate(conn)
+        version = SCHEMA_VERSION
     found = tuple(r[1] for r in conn.execute("PRAGMA table_info(attempts)"))
     if found != COLUMNS:
         raise CorruptHistory(f"schema {version} has attempts columns {list(found) or 'missing'}")
@@ -140,6 +154,9 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             for statement in _SCHEMA_V1.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            for version in range(1, SCHEMA_VERSION):  # a fresh file has a migrated one's layout
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             _LOGGER.debug("created history schema v%d", SCHEMA_VERSION)
         conn.execute("COMMIT")
@@ -147,6 +164,47 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older schema up to SCHEMA_VERSION in one transaction (unless another process
+    just did); a layout the migration does not expect is damaged."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        start = version
+        while version < SCHEMA_VERSION:
+            for statement in _MIGRATIONS[version]:
+                conn.execute(statement)
+            if version == 1:
+                _backfill_objection(conn)
+            version += 1
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+        if start < SCHEMA_VERSION:
+            _LOGGER.debug("migrated history schema v%d -> v%d", start, SCHEMA_VERSION)
+    except sqlite3.OperationalError as exc:  # e.g. a column already there: not our layout
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise CorruptHistory(f"cannot migrate schema {start}: {exc}") from None
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _backfill_objection(conn: sqlite3.Connection) -> None:
+    """Version 1 kept the reply line in `extra` ("objection", with "reply_kind"); the column
+    holds it only when it was an objection, not a rebuttal."""
+    rows = conn.execute("SELECT id, extra FROM attempts").fetchall()
+    for attempt_id, extra in rows:
+        try:
+            values = json.loads(extra) if extra else {}
+        except json.JSONDecodeError:
+            continue
+        line = values.get("objection") if isinstance(values, dict) else None
+        if isinstance(line, str) and values.get("reply_kind") == "objection":
+            conn.execute("UPDATE attempts SET objection = ? WHERE id = ?", (line, attempt_id))
 
 
 def set_aside(path: Path) -> Path:

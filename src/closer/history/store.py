@@ -8,6 +8,9 @@ Decisions:
   after a damaged one was set aside never overwrites an old recording. The row stores the path
   relative to the data dir.
 - Attempt IDs are never reused (AUTOINCREMENT), so `closer replay ID` stays meaningful.
+- The scenario's name and the objection raised are columns of their own, so `closer history
+  --scenario NAME` filters in SQL: a substring of the name, in any case (Python's casefold, not
+  SQLite's ASCII-only LIKE, so "société" finds "Société Générale").
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class Attempt:
     order_ok: bool | None
     extra: dict = field(default_factory=dict)  # reaction_s, cut_at_limit, objection, ...
     audio: np.ndarray | None = None  # 16 kHz float32; saved as WAV beside the DB unless None
+    scenario: str | None = None  # the scenario's name (closer.scenario), None: generic
+    objection: str | None = None  # the objection the interviewer raised, if one was
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class StoredAttempt:
     order_ok: bool | None
     extra: dict
     audio_path: Path | None  # absolute; None when the recording was not kept
+    scenario: str | None = None
+    objection: str | None = None
 
     def check_passed(self, name: str) -> bool | None:
         """The passed flag of one check, None when this attempt did not have it."""
@@ -83,6 +90,7 @@ class StoredAttempt:
             "transcript": self.transcript, "exchange": self.exchange, "checks": self.checks,
             "delivery": self.delivery, "extra": self.extra,
             "audio_path": str(self.audio_path) if self.audio_path else None,
+            "scenario": self.scenario, "objection": self.objection,
         }
 
 
@@ -112,6 +120,7 @@ class History:
 
     def __init__(self, conn: sqlite3.Connection, data_dir: Path, notice: str | None = None) -> None:
         self._conn = conn
+        conn.create_function("closer_casefold", 1, _casefold, deterministic=True)
         self._lock = threading.Lock()
         self.data_dir = data_dir
         self.path = data_dir / history_store.DB_NAME
@@ -130,6 +139,7 @@ class History:
             None if attempt.order_ok is None else int(bool(attempt.order_ok)),
             _dumps(attempt.extra),
             None if wav is None else wav.relative_to(self.data_dir).as_posix(),
+            attempt.scenario, attempt.objection,
         )
         columns = ", ".join(history_store.COLUMNS[1:])
         marks = ", ".join("?" * len(values))
@@ -148,9 +158,13 @@ class History:
         _LOGGER.debug("saved attempt %d (recording %s)", attempt_id, wav)
         return attempt_id
 
-    def recent(self, limit: int = 20) -> list[StoredAttempt]:
-        """The `limit` latest attempts, newest first."""
-        return self._select("ORDER BY id DESC LIMIT ?", (max(0, int(limit)),))
+    def recent(self, limit: int = 20, scenario: str | None = None) -> list[StoredAttempt]:
+        """The `limit` latest attempts, newest first; with `scenario`, only those whose scenario
+        name contains it (any case)."""
+        if scenario is None:
+            return self._select("ORDER BY id DESC LIMIT ?", (max(0, int(limit)),))
+        return self._select("WHERE instr(closer_casefold(scenario), ?) > 0 ORDER BY id DESC "
+                            "LIMIT ?", (scenario.casefold(), max(0, int(limit))))
 
     def get(self, attempt_id: int) -> StoredAttempt:
         found = self._select("WHERE id = ?", (int(attempt_id),))
@@ -212,7 +226,12 @@ class History:
             order_ok=None if r["order_ok"] is None else bool(r["order_ok"]),
             extra=_loads(r["extra"], {}),
             audio_path=self.data_dir / r["audio_path"] if r["audio_path"] else None,
+            scenario=r["scenario"], objection=r["objection"],
         )
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else None
 
 
 def _save_recording(folder: Path, audio: np.ndarray) -> Path:

@@ -110,9 +110,9 @@ def _qualifier(text: str, qualifiers: dict[str, str]) -> tuple[str, str]:
     return text, ""
 
 
-def _article(subject: str, countable: list[str]) -> str:
+def _article(subject: str, countable: list[str], always: bool = False) -> str:
     last = subject.split()[-1].lower() if subject else ""
-    if last not in countable:
+    if not last or (last not in countable and not always):
         return ""
     first = subject.split()[0]
     if first.isupper() and len(first) > 1:  # an acronym: said letter by letter
@@ -151,7 +151,7 @@ def _slots(spot: str, kind: dict[str, Any], content: dict[str, Any]) -> dict[str
     return {
         "subject": subject,
         "Subject": subject[:1].upper() + subject[1:],
-        "a_subject": _article(subject, countable),
+        "a_subject": _article(subject, countable, bool(kind.get("always_article"))),
         "credential": subject if creds and not _article(subject, countable) else "",
         "qualifier": qualifier,
         "duration": _amount(_DURATION.search(spot)),
