@@ -238,6 +238,7 @@ _DYNAMIC = {
     ("next_step.py", "name"): next_step.STRONG_VETOES,
     ("trial_close.py", "name"): trial_close._ADVANCE,
     ("tone.py", "name"): (*tone.MARKER_LISTS, "delivery"),
+    ("tone.py", "kind"): tone.HESITANCY_KINDS,
     ("verdict.py", "f'semantic_{check}'"): ("semantic_next_step", "semantic_trial_close"),
     ("verdict.py", "check"): ("next_step", "trial_close"),
 }

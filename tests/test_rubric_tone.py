@@ -2,14 +2,17 @@
 fails; one mild marker passes; delivery markers (pace, pauses, uptalk) count with the words.
 
 The word cases are in tests/data/rubric_cases/confident_tone.toml, one table per concept (plain
-closes, hedges and fillers, apologies and minimisers, self-deprecation, sign-offs); see
-tests/rubric_helpers.py. Here: those tables, the evidence, and delivery."""
+closes, hedges and fillers, apologies and minimisers, self-deprecation, sign-offs, and the four
+kinds of hesitancy in what a sentence does: worry about how it went, backing down, a disclaimer, a
+way out); see tests/rubric_helpers.py. Here: those tables, the evidence, delivery, and the kind of
+hesitancy named in the tip and the explanation."""
 
 from __future__ import annotations
 
 import pytest
 
-from closer.rubric import evaluate
+from closer.rubric import evaluate, explain, lexicon, tone
+from closer.rubric.explain import VETO, Trace
 from closer.types import Delivery, Transcript
 from rubric_helpers import Case, case_params, check_case, load_cases, passed
 
@@ -62,3 +65,54 @@ def test_delivery_fillers_are_not_double_counted() -> None:
 
 def test_uptalk_needs_repetition() -> None:
     assert confident("Maybe " + GOOD, delivery(uptalk_count=1, statement_count=1))
+
+
+# --- hesitancy in what a sentence does: the kind is named in the tip and the explanation ---------
+
+KIND_CLOSES = {
+    "worry_how_it_went": GOOD + " I hope that came across okay.",
+    "backing_down": GOOD + " It's totally your call, of course.",
+    "disclaimer": "I'm not expecting anything, but " + GOOD[0].lower() + GOOD[1:],
+    "way_out": GOOD + " Skip this one if you'd rather not say.",
+}
+
+
+@pytest.mark.parametrize("kind", tone.HESITANCY_KINDS)
+def test_the_tip_names_the_kind_of_hesitancy_heard(kind: str) -> None:
+    v = evaluate(Transcript(KIND_CLOSES[kind]))
+    check = v.checks["confident_tone"]
+    assert not check.passed
+    why = lexicon.model_lines()["why"][f"confident_tone_{kind}"]
+    assert check.tip is not None and check.tip.startswith(why)
+    assert why in v.notes
+    assert len({lexicon.model_lines()["why"][f"confident_tone_{k}"]
+                for k in tone.HESITANCY_KINDS}) == len(tone.HESITANCY_KINDS)
+
+
+@pytest.mark.parametrize("kind", tone.HESITANCY_KINDS)
+def test_the_explanation_names_the_kind_as_a_veto(kind: str) -> None:
+    trace = Trace()
+    evaluate(Transcript(KIND_CLOSES[kind]), trace=trace)
+    vetoes = [s for s in trace.tone if s.role == VETO and s.fired]
+    assert [s.concept for s in vetoes] == [kind]
+    words = explain.table()["words"][kind]
+    assert f"{words} \"{vetoes[0].heard}\" (veto)" in explain.line(trace.tone)
+
+
+def test_the_evidence_quotes_the_hesitant_sentence() -> None:
+    v = evaluate(Transcript(KIND_CLOSES["backing_down"]))
+    assert v.checks["confident_tone"].evidence == "it is totally your call"
+
+
+def test_the_first_kind_heard_names_the_tip() -> None:
+    t = tone.assess("No pressure, but would you pass me on? You don't have to answer that.")
+    assert t.hesitancy == ("backing_down", "way_out")
+    assert tone.tip_key(t) == "confident_tone_backing_down"
+    assert tone.tip_key(tone.assess("I'm terrible at interviews. No pressure.")) == (
+        "confident_tone_self")
+
+
+def test_one_mild_marker_beside_a_kind_does_not_hide_it() -> None:
+    t = tone.assess("Um, would you pass me on? I hope that made sense.")
+    assert not t.confident and t.hesitancy == ("worry_how_it_went",)
+    assert tone.tip_key(t) == "confident_tone_worry_how_it_went"

@@ -1,10 +1,16 @@
-"""The confident-tone check: no cluster of weak language.
+"""The confident-tone check: no cluster of weak language, and no hesitancy in what a sentence does.
 
-Markers are fillers, hedges, apologies and permission-seeking from `prompts/phrases.toml`, plus,
-for a spoken close, delivery markers: a pace far outside conversation, a very long pause, or
+Markers are fillers, hedges, apologies and permission-seeking from `prompts/phrases_tone.toml`,
+plus, for a spoken close, delivery markers: a pace far outside conversation, a very long pause, or
 repeated uptalk. One mild marker is still confident; two or more, any self-deprecation, or an
-empty/near-empty close is not. `assess` takes an optional `steps` list and records the markers
-it found and whether they cluster (`closer.rubric.explain`).
+empty/near-empty close is not. Nor is any of the four KINDS of hesitancy that need no filler word
+(`HESITANCY_KINDS`): worry about how the interview went ("I hope that came across okay"), backing
+down before the answer ("it's totally your call, of course"), a disclaimer that takes the ask back
+("I'm not expecting anything"), a way out for the interviewer ("skip this one if you'd rather not
+say"). Each is read by who the worry, the deference or the release is about, so "I hope to bring
+that to your team" and "it's your call how the panel is scheduled" stay confident. The tip names
+the kind heard first (`tip_key`). `assess` takes an optional `steps` list and records the markers
+and kinds it found and whether they cluster (`closer.rubric.explain`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from closer.rubric.text import normalise
 from closer.types import Delivery
 
 MARKER_LISTS = ("fillers", "hedges", "apologies", "permission")  # each hit is one marker
+# Hesitancy in what a sentence does: any one makes the close not confident (and names the tip).
+HESITANCY_KINDS = ("worry_how_it_went", "backing_down", "disclaimer", "way_out")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class ToneResult:
     markers: tuple[str, ...]
     self_deprecating: bool
     near_empty: bool
+    hesitancy: tuple[str, ...] = ()  # the kinds heard (HESITANCY_KINDS), the first heard first
 
 
 def _delivery_markers(d: Delivery, text_fillers: int, s: ToneSettings) -> list[str]:
@@ -74,15 +83,36 @@ def assess(text: str, delivery: Delivery | None = None,
     markers = [m for words in found.values() for m in words]
     selfdep = lexicon.find_all("self_deprecation", norm)
     markers.extend(m for m in selfdep if m not in markers)
+    at = {kind: [(m.start(), m.group(0).strip(" ,")) for m in lexicon.pattern(kind).finditer(norm)]
+          for kind in HESITANCY_KINDS}
+    kinds = {kind: [w for _, w in found_at] for kind, found_at in at.items()}
+    markers.extend(m for words in kinds.values() for m in words if m not in markers)
     spoken = _delivery_markers(delivery, len(found["fillers"]), s) if delivery is not None else []
     markers.extend(spoken)
     near_empty = _content_words(text) < int(lexicon.phrases()["min_words"])
-    confident = not near_empty and not selfdep and len(markers) <= s.max_markers
+    heard = tuple(sorted((k for k in HESITANCY_KINDS if at[k]), key=lambda k: at[k][0][0]))
+    confident = (not near_empty and not selfdep and not heard
+                 and len(markers) <= s.max_markers)
     if steps is not None:
         for name, words in [*found.items(), ("delivery", spoken)]:
             explain.note(steps, name, bool(words), MARKER, ", ".join(words) or None)
         explain.note(steps, "self_deprecation", bool(selfdep), VETO, ", ".join(selfdep) or None)
+        for kind, words in kinds.items():
+            explain.note(steps, kind, bool(words), VETO, ", ".join(words) or None)
         explain.note(steps, "near_empty", near_empty, VETO)
         explain.note(steps, "tone_cluster", len(markers) > s.max_markers, GATE)
         explain.note(steps, "confident_tone", confident, RESULT)
-    return ToneResult(confident, tuple(markers), bool(selfdep), near_empty)
+    return ToneResult(confident, tuple(markers), bool(selfdep), near_empty, heard)
+
+
+def tip_key(t: ToneResult) -> str:
+    """The key of the tip in `prompts/model_lines.toml` [why] for a close that is not confident:
+    near-empty first, then self-deprecation, then the kind of hesitancy heard first, else the
+    cluster of markers."""
+    if t.near_empty:
+        return "confident_tone_empty"
+    if t.self_deprecating:
+        return "confident_tone_self"
+    if t.hesitancy:
+        return f"confident_tone_{t.hesitancy[0]}"
+    return "confident_tone"

@@ -86,9 +86,7 @@ def _check_tone(text: str, delivery: Delivery | None, round: Round,
     evidence = ", ".join(t.markers) if t.markers else None
     if t.confident:
         return CheckResult(True, evidence)
-    key = "confident_tone_empty" if t.near_empty else (
-        "confident_tone_self" if t.self_deprecating else "confident_tone")
-    return CheckResult(False, evidence, tip(key, "trial_close", round))
+    return CheckResult(False, evidence, tip(tone.tip_key(t), "trial_close", round))
 
 
 def _trace_semantic(trace: Trace, added: Mapping[str, int]) -> None:
