@@ -4,31 +4,85 @@ candidate gets one answer. It passes when the answer
 1. addresses the objection: a statement of some substance that refers to the objection's subject
    (a content word of the objection, or a word of the same topic from `[objection_topics]`, e.g.
    "far from the office" -> commute, relocate, hybrid), and
+   when the objection names a skill or credential of `prompts/skills.toml` ("You haven't worked
+   with Kubernetes in production"), the topic is that skill: its aliases and related words ("EKS",
+   "clusters", "k8s", "the CKA") and the words of a plan to learn it ("a course", "ramp up"),
+   instead of the broad experience topic, so "I've managed teams for years" does not take up
+   Kubernetes, and
 2. closes again: asks whether that resolves the concern, or asks again to move forward (any
    trial close counts).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from closer.rubric import lexicon, trial_close
 from closer.rubric.text import Clause, clauses, normalise
+from closer.scenario import skills
 from closer.types import CheckResult, Round, Transcript
 
 _MIN_ANSWER_WORDS = 5  # words in the addressing statement
 _STEM = 5  # characters compared when matching content words ("relocating" ~ "relocate")
 
 
+_EVERYDAY = frozenset({"it", "go", "do", "be", "as", "or", "an", "in", "on", "at", "to", "us",
+                       "we", "me", "my", "so", "no", "up", "is", "am", "of", "by", "if"})
+
+
+def _spoken(word: str) -> str:
+    """An alias or related word as it appears in normalised speech; "" when too short or an
+    everyday word to tell a topic ("Go", "R", "IT")."""
+    norm = normalise(word)
+    if len(norm) < 2 or norm in _EVERYDAY or (len(norm) == 2 and not word.isupper()):
+        return ""
+    return norm
+
+
+@functools.cache
+def _skill_topics() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Per lexicon entry: (its names as spoken, its topic words: names and related words)."""
+    out = []
+    for skill in skills.lexicon().skills.values():
+        names = tuple(dict.fromkeys(n for n in map(_spoken, skill.aliases) if n))
+        related = tuple(dict.fromkeys(r for r in map(_spoken, skill.related) if r))
+        if names:
+            out.append((names, names + related))
+    return tuple(out)
+
+
+def _named_skills(norm: str) -> tuple[list[str], set[str]]:
+    """(the topic words of every skill or credential the normalised objection names, the words
+    of the names it used)."""
+    padded = f" {norm} "
+    words: list[str] = []
+    used: set[str] = set()
+    for names, topic in _skill_topics():
+        hits = [n for n in names if f" {n} " in padded]
+        if hits:
+            words.extend(topic)
+            used.update(w for n in hits for w in n.split())
+    return words, used
+
+
 def _subject_words(objection: str) -> tuple[set[str], list[str]]:
     """(content-word stems of the objection, topic words a reply may use)."""
     stop = set(lexicon.phrases()["objection_stopwords"])
-    words = [w for w in normalise(objection).split() if len(w) >= 4 and w not in stop]
+    norm = normalise(objection)
+    topic_words, named = _named_skills(norm)
+    # a named skill is matched whole, by its names and related words: "management" alone does
+    # not take up "warehouse management system"
+    words = [w for w in norm.split() if len(w) >= 4 and w not in stop and w not in named]
     stems = {w[:_STEM] for w in words}
-    topic_words: list[str] = []
-    norm = f" {normalise(objection)} "
-    for words_of_topic in lexicon.phrases()["objection_topics"].values():
-        if any(f" {t} " in norm for t in words_of_topic):
+    replaced: set[str] = set()
+    if topic_words:
+        lex = skills.lexicon()
+        topic_words.extend(w for w in map(normalise, lex.learning) if w)
+        replaced = set(lex.replaces_topics)
+    padded = f" {norm} "
+    for name, words_of_topic in lexicon.phrases()["objection_topics"].items():
+        if name not in replaced and any(f" {t} " in padded for t in words_of_topic):
             topic_words.extend(words_of_topic)
     return stems, topic_words
 
