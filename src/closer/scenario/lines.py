@@ -44,7 +44,7 @@ def next_step_answer(scenario: Scenario, round: Round, templates: dict[str, Any]
     if step[-1] in ".!?":
         return step  # a whole sentence: said as written
     first = step.split(" ", 1)[0]
-    if first[:1].isupper() and first[1:].islower() and first.lower() in _LOWER_STARTS:
+    if first[:1].isupper() and first.lower() in _LOWER_STARTS:
         step = step[0].lower() + step[1:]  # "A panel ..." -> "The next step is a panel ..."
     found = usable(list(templates.get("next_step", [])), {"next_step": step})
     return fill(rng.choice(found), {"next_step": step}) if found else None

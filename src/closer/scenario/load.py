@@ -173,7 +173,7 @@ def _interviewer(value: Any, text: str, name: str) -> Interviewer:
     for key in value:
         if key not in INTERVIEWER_KEYS:
             raise _field_error(text, name, ("interviewer", key),
-                               _unknown(key, INTERVIEWER_KEYS, "interviewer"))
+                               _unknown(key, INTERVIEWER_KEYS, "the interviewer table"))
     return Interviewer(name=_string(value, "name", text, name, ("interviewer",)),
                        title=_string(value, "title", text, name, ("interviewer",)))
 
