@@ -42,6 +42,7 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25e6\u2023\u2013\u2014+>]|\
 _NAME = r"(?:[A-Z][\w&'.-]*|&)(?:\s+(?:[A-Z][\w&'.-]*|&|of|and|de|the)){0,4}"
 _NOT_A_NAME = {"our", "we", "this", "the", "you", "it", "join", "about", "here", "that", "there",
                "at", "your", "they", "he", "she", "a", "an", "if", "as", "in", "for", "with"}
+_ABBREVIATIONS = {"co", "inc", "ltd", "corp", "bros", "plc", "llc", "st", "intl"}  # keep the "."
 _YEARS = re.compile(r"^(?:at least|minimum(?: of)?|over|more than)?\s*\d+\s*\+?\s*(?:-\s*\d+\s*)?"
                     r"(?:years?|yrs?)['\u2019]?\s+(?:of\s+)?", re.IGNORECASE)
 _CUT = re.compile(r"\s*(?:[,;:(]|\s[-\u2013\u2014]\s|\bsuch as\b|\bincluding\b|\be\.g\.|\bideally\b"
@@ -177,7 +178,10 @@ def _name(candidate: str | None) -> str | None:
         words.pop()
     if not words or words[0].lower() in _NOT_A_NAME:
         return None
-    return " ".join(words).strip(" .,")
+    name = " ".join(words).strip(" ,")
+    if name.endswith(".") and words[-1].lower().rstrip(".") not in _ABBREVIATIONS:
+        name = name.rstrip(".")
+    return name
 
 
 def _company(lines: list[str], text: str) -> str | None:
