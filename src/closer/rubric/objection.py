@@ -41,28 +41,20 @@ def _spoken(word: str) -> str:
 
 
 @functools.cache
-def _skill_topics() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """Per lexicon entry: (its names as spoken, its topic words: names and related words)."""
-    out = []
-    for skill in skills.lexicon().skills.values():
-        names = tuple(dict.fromkeys(n for n in map(_spoken, skill.aliases) if n))
-        related = tuple(dict.fromkeys(r for r in map(_spoken, skill.related) if r))
-        if names:
-            out.append((names, names + related))
-    return tuple(out)
+def _skill_topics(skill_id: str) -> tuple[str, ...]:
+    """A lexicon entry's topic words as spoken: its names and its related words."""
+    skill = skills.lexicon().skills[skill_id]
+    return tuple(dict.fromkeys(w for w in map(_spoken, skill.aliases + skill.related) if w))
 
 
-def _named_skills(norm: str) -> tuple[list[str], set[str]]:
-    """(the topic words of every skill or credential the normalised objection names, the words
-    of the names it used)."""
-    padded = f" {norm} "
+def _named_skills(objection: str) -> tuple[list[str], set[str]]:
+    """(the topic words of every skill or credential the objection names, the words of the
+    names it used), found in the objection as written ("C#", "Go" and "R" included)."""
     words: list[str] = []
     used: set[str] = set()
-    for names, topic in _skill_topics():
-        hits = [n for n in names if f" {n} " in padded]
-        if hits:
-            words.extend(topic)
-            used.update(w for n in hits for w in n.split())
+    for found in skills.lexicon().find(objection):
+        words.extend(_skill_topics(found.skill.id))
+        used.update(normalise(found.text).split())
     return words, used
 
 
@@ -70,7 +62,7 @@ def _subject_words(objection: str) -> tuple[set[str], list[str]]:
     """(content-word stems of the objection, topic words a reply may use)."""
     stop = set(lexicon.phrases()["objection_stopwords"])
     norm = normalise(objection)
-    topic_words, named = _named_skills(norm)
+    topic_words, named = _named_skills(objection)
     # a named skill is matched whole, by its names and related words: "management" alone does
     # not take up "warehouse management system"
     words = [w for w in norm.split() if len(w) >= 4 and w not in stop and w not in named]
