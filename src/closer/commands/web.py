@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import socket
 import sys
 import threading
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     options = WebDrillOptions(model=args.model, voice=args.voice, rate_wpm=args.rate,
                               round=args.round, save_audio=not args.no_save_audio)
     services = Services(options, history)
+    services.warm_up()
     app = make_app(settings, services)
     config = uvicorn.Config(app, log_level="warning", lifespan="off",
                             ws_max_size=settings.max_ws_message_bytes,
@@ -75,11 +77,19 @@ def run(args: argparse.Namespace) -> int:
         threading.Timer(0.5, _open_browser, args=(url,)).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled: that is the way out
+        pass
     finally:
         sock.close()
+        services.release()
         history.close()
     print("closer web: stopped; every finished attempt is saved.", file=sys.stderr)
-    return 0
+    # Everything is saved and closed. Leave without interpreter finalisation: after a drill
+    # ran in a worker thread, a native thread pool (CTranslate2/onnxruntime) torn down there
+    # aborts the process ("terminate called without an active exception", exit -6).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _open_browser(url: str) -> None:

@@ -73,7 +73,8 @@ def make_app(settings: WebSettings, services: Services, drills: Drills | None = 
 
     async def config(request: Request) -> Response:
         return JSONResponse({"rounds": list(ROUNDS), "modes": list(MODES),
-                             "round": services.options.round, "voice": services.voice_label})
+                             "round": services.options.round, "voice": services.voice_label,
+                             "ready": services.ready.is_set()})
 
     async def attempts(request: Request) -> Response:
         try:

@@ -6,7 +6,8 @@ the rubric's parts and the history. `Drills.start` turns the page's start messag
 CLI's `SessionSettings` and runs `closer.drill.session.run_session` over the page's adapters
 (`closer.web.bridge`); a second tab asking while one runs gets one sentence.
 
-Modes, as the CLI has them: "drill" (one conversation, like `closer drill`), "rehearse"
+Modes, as the CLI has them: "drill" (one conversation, like `closer drill`), "once" (one
+wrap-up, one answer, one verdict: `closer drill --once`), "rehearse"
 (rounds in turn, an answer time limit with a countdown, a summary: `closer rehearse`),
 "hands_free" (voice commands again / next / harder / stop: `closer drill --hands-free`).
 Stop in the page ends the session as Ctrl-C does at the terminal: finished attempts are saved,
@@ -27,7 +28,7 @@ from closer.web.bridge import Outbox, PageMicrophone, PageSink, PageSpeaker, wit
 
 _LOGGER = logging.getLogger(__name__)
 
-MODES = ("drill", "rehearse", "hands_free")
+MODES = ("drill", "once", "rehearse", "hands_free")
 ROUNDS = ("first", "second", "final")
 REHEARSE_REPS = 3  # as `closer rehearse` without --reps
 TIME_LIMIT_S = (10.0, 300.0)  # the answer limit a page may ask for in a rehearsal
@@ -80,6 +81,8 @@ def parse_start(message: dict[str, Any]) -> StartRequest:
     once = message.get("once", False)
     if not isinstance(once, bool):
         raise UserError("once must be true or false.")
+    if mode == "once":
+        mode, once = "drill", True
     return StartRequest(round_, mode, limit, minutes, seed, once and mode == "drill")
 
 
@@ -113,6 +116,7 @@ class Services:
         self.history = history
         self._transcriber = transcriber if transcriber is not None else _load_transcriber(options)
         self._speech = speech
+        self.ready = threading.Event()
 
     @property
     def speech(self) -> Any:
@@ -126,6 +130,32 @@ class Services:
 
     def transcriber(self) -> Any:
         return self._transcriber.result()  # raises the ModelError loading raised
+
+    def warm_up(self) -> None:
+        """Load the voice and wait for the speech model, in a background thread: the first
+        drill then starts speaking at once. `ready` is set when both are there (or failed:
+        the first drill says why)."""
+
+        def run() -> None:
+            try:
+                getattr(self.speech, "ready", lambda: None)()
+                self._transcriber.exception()  # waits; a failure is told at the first drill
+            except Exception as exc:
+                _LOGGER.warning("warming up: %s", exc)
+            finally:
+                self.ready.set()
+
+        threading.Thread(target=run, name="closer-web-warm-up", daemon=True).start()
+
+    def release(self) -> None:
+        """Drop the speech model and the voice while the interpreter is whole: their native
+        thread pools must be torn down now, not during interpreter shutdown (where a pool
+        still joinable aborts the process)."""
+        import gc
+
+        self._transcriber = Future()
+        self._speech = None
+        gc.collect()
 
     @property
     def voice_label(self) -> str:

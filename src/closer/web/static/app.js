@@ -5,6 +5,7 @@
 "use strict";
 
 window.closerEvents = [];
+window.closerTimes = [];  // performance.now() when each of closerEvents arrived (for benches)
 
 const TOKEN = document.body.dataset.token;
 const $ = (id) => document.getElementById(id);
@@ -15,6 +16,7 @@ const LABELS = {
 };
 const MODE_HELP = {
   drill: "One wrap-up from the interviewer, your questions, a reply, a verdict.",
+  once: "One wrap-up, one answer, the verdict: a quick check of your close.",
   rehearse: "Three drills back to back across the rounds, each answer against the clock, then a summary.",
   hands_free: "Drills in a loop, controlled by voice: say again, next, harder or stop.",
 };
@@ -85,7 +87,10 @@ async function openMic() {
   }
   try {
     page.stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      // The raw mic, as the CLI hears it: closer's own gain and noise-floor tracking do the
+      // rest, and half-duplex (no mic audio kept while the interviewer speaks) replaces
+      // echo cancellation, which can swallow the first syllable of an answer.
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
   } catch (err) {
     if (err && (err.name === "NotAllowedError" || err.name === "SecurityError")) {
@@ -96,6 +101,7 @@ async function openMic() {
     }
     throw new Error(`The microphone could not be opened (${err && err.name ? err.name : err}).`);
   }
+  window.closerMicOpenedAt = performance.now();
   await page.audio.audioWorklet.addModule(url("/static/mic-worklet.js"));
   const source = page.audio.createMediaStreamSource(page.stream);
   page.worklet = new AudioWorkletNode(page.audio, "closer-mic");
@@ -148,7 +154,10 @@ function onMessage(data) {
     return;
   }
   const event = JSON.parse(data);
-  if (DRILL_EVENTS.has(event.event)) window.closerEvents.push(event);
+  if (DRILL_EVENTS.has(event.event)) {
+    window.closerEvents.push(event);
+    window.closerTimes.push(performance.now());
+  }
   switch (event.event) {
     case "play": page.pendingPlay = event; setState("speaking"); setListening(false); break;
     case "say": addTurn(event.who, event.text); break;
@@ -254,7 +263,7 @@ function checkRow(label, check) {
 function showResult(result) {
   const card = $("card");
   card.replaceChildren();
-  const head = el("p", "score", `${result.score}/100 · ${result.round} round · ${result.drill_passed ? "passed" : "not yet"}`);
+  const head = el("p", "score", `${result.score}/100 · ${result.round} round · ${result.drill_passed ? "every check passed" : "not every check passed yet"}`);
   card.append(head);
   const transcript = el("blockquote", "transcript");
   const evidence = Object.values(result.checks || {}).filter((c) => c.passed).map((c) => c.evidence);
@@ -274,7 +283,8 @@ function showResult(result) {
   card.append(list);
   if (result.one_thing) {
     const one = el("div", "one-thing");
-    one.append(el("h3", null, "The one thing to change"), el("p", null, result.one_thing.headline || ""));
+    const headline = result.one_thing.headline || "";
+    one.append(el("h3", null, "The one thing to change"), el("p", null, headline.charAt(0).toUpperCase() + headline.slice(1)));
     if (result.one_thing.line) one.append(el("p", "model-line", `Try: “${result.one_thing.line}”`));
     card.append(one);
   }
@@ -391,6 +401,18 @@ function init() {
   $("export-csv").href = url("/api/export?format=csv");
   $("export-json").href = url("/api/export?format=json");
   refreshHistory();
+  waitUntilReady();
+}
+
+async function waitUntilReady() {
+  // The server loads the voice and the speech model as it starts; say so until they are in.
+  try {
+    const config = await (await api("/api/config")).json();
+    $("ready").textContent = config.ready ? `Ready. The interviewer's voice: ${config.voice}.` : "Loading the interviewer's voice and the speech model…";
+    if (!config.ready) setTimeout(waitUntilReady, 1000);
+  } catch (err) {
+    $("ready").textContent = "";
+  }
 }
 
 document.addEventListener("DOMContentLoaded", init);
