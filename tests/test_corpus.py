@@ -30,8 +30,13 @@ def _holdout_number(path: Path) -> int:
     return int(found.group(1)) if found else 0
 
 
-FILES = sorted(DATA_DIR.glob("closes*.jsonl")) + sorted(
-    UNSEEN_DIR.glob("closes*.jsonl"), key=_holdout_number
+# Focused unseen sets (one concern each, such as hesitancy_holdout.jsonl), written blind like the
+# numbered holdouts; they are not "the newest" file, but are held to its no-near-copy rule.
+FOCUSED = sorted(UNSEEN_DIR.glob("*_holdout.jsonl"))
+FILES = (
+    sorted(DATA_DIR.glob("closes*.jsonl"))
+    + sorted(UNSEEN_DIR.glob("closes*.jsonl"), key=_holdout_number)
+    + FOCUSED
 )
 NEWEST = max(UNSEEN_DIR.glob("closes*.jsonl"), key=_holdout_number, default=None)
 # Id prefix per file; a new file needs a new, unused letter here and in the README.
@@ -47,10 +52,11 @@ PREFIXES = {
     "closes_holdout8.jsonl": "t",
     "closes_holdout9.jsonl": "s",
     "closes_holdout10.jsonl": "r",
+    "hesitancy_holdout.jsonl": "n",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
-MIN_CLOSES = {"closes.jsonl": 280, "closes_holdout.jsonl": 120}
+MIN_CLOSES = {"closes.jsonl": 280, "closes_holdout.jsonl": 120, "hesitancy_holdout.jsonl": 140}
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 
 ROUNDS = ("first", "second", "final")
@@ -99,7 +105,22 @@ CORE_HARD_NEGATIVES = tuple(
 OTHER_HARD_NEGATIVES = {"kind_of_not_hedge", "team_turnover"}
 # Closes whose hard negative sits next to a genuine ask of the same check (labels follow the ask).
 GENUINE_ASK_BESIDE_DISTRACTOR = {"z053", "z054"}
-TONE_TAGS = {*HESITANCY_TAGS, "two_markers", "single_marker", "single_i_think", "near_empty"}
+# What a hesitant sentence does (tests/data/README.md), and the kind of weak language it counts as.
+HESITANT_ACTS = {
+    "performance_worry": "self_deprecation",
+    "backing_down": "minimizing",
+    "ask_withdrawn": "minimizing",
+    "way_out": "minimizing",
+}
+TONE_TAGS = {
+    *HESITANCY_TAGS,
+    *HESITANT_ACTS,
+    "two_markers",
+    "single_marker",
+    "single_i_think",
+    "near_empty",
+    "looks_hesitant",
+}
 STYLE_TAGS = {
     "one_liner",
     "long_close",
@@ -280,6 +301,11 @@ def test_hesitancy_kinds_present_and_weak(corpus: list[dict]) -> None:
             assert row["confident_tone"], row
         if not row["confident_tone"]:
             assert (set(HESITANCY_TAGS) | {"near_empty", "two_markers"}) & tags, row
+        for act, kind in HESITANT_ACTS.items():
+            if act in tags:
+                assert kind in tags and not row["confident_tone"], row
+        if "looks_hesitant" in tags:
+            assert row["confident_tone"], row
 
 
 def test_pairs_differ_only_in_tone(corpus: list[dict]) -> None:
@@ -352,14 +378,15 @@ def _char_counts(texts: list[str]) -> np.ndarray:
     return out
 
 
-def test_newest_unseen_file_has_no_near_copies() -> None:
-    """The measurement file must not paraphrase the others too closely (difflib ratio < 0.82)."""
-    assert NEWEST is not None
+@pytest.mark.parametrize("measured", [NEWEST, *FOCUSED], ids=lambda p: p.name if p else "none")
+def test_newest_unseen_file_has_no_near_copies(measured: Path | None) -> None:
+    """A measurement file must not paraphrase the others too closely (difflib ratio < 0.82)."""
+    assert measured is not None
     others = sorted(
         {
             _norm(s)
             for name, rows in CORPORA.items()
-            if name != NEWEST.name
+            if name != measured.name
             for r in rows
             for s in [*_sentences(r["text"]), r["text"]]
         }
@@ -367,7 +394,7 @@ def test_newest_unseen_file_has_no_near_copies() -> None:
     counts = _char_counts(others)
     lengths = counts.sum(axis=1)
     near = []
-    for row in CORPORA[NEWEST.name]:
+    for row in CORPORA[measured.name]:
         for mine in sorted({_norm(s) for s in [*_sentences(row["text"]), row["text"]]}):
             # difflib's quick_ratio (shared characters) bounds ratio from above
             bound = 2 * np.minimum(counts, _char_counts([mine])).sum(axis=1)
