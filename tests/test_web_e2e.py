@@ -50,7 +50,7 @@ def test_page_drill_end_to_end(answer_wav, tmp_path):
             page.goto(server.url)
             assert page.get_by_label("Round").input_value() == "final"
             page.get_by_label("Mode").select_option("once")
-            page.get_by_role("button", name="Start drill").click()
+            _press_start_with_the_keyboard(page)
             events = wait_for_event(page, "result", timeout_s=150)
             page.get_by_text("Trial close", exact=True).wait_for()
             page.screenshot(path=str(tmp_path / "verdict.png"), full_page=True)
@@ -86,6 +86,39 @@ def test_page_drill_end_to_end(answer_wav, tmp_path):
     # Ctrl-C stops it cleanly
     assert code == 0, err
     assert "Traceback" not in err
+
+
+def _press_start_with_the_keyboard(page) -> None:
+    """Tab from the top of the page to Start drill, then Enter (keyboard only works)."""
+    page.locator("body").focus()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "start":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Start drill"
+    page.keyboard.press("Enter")
+
+
+def test_server_stopped_under_an_open_page(answer_wav, tmp_path):
+    """Ctrl-C on the server while the page listens: the page says so in one sentence, and
+    the controls come back."""
+    wav, _ = answer_wav
+    server = WebServer(tmp_path / "data")
+    try:
+        server.wait_ready()
+        with browser_page(wav) as page:
+            page.goto(server.url)
+            page.get_by_role("button", name="Start drill").click()
+            wait_for_event(page, "listening", timeout_s=90)
+            code, _ = server.stop()
+            message = page.locator("#message")
+            message.wait_for(state="visible", timeout=20_000)
+            text = message.inner_text()
+            assert page.get_by_role("button", name="Start drill").is_enabled()
+    finally:
+        server.stop()
+    assert "connection to closer was lost" in text and "saved" in text, text
+    assert code == 0
 
 
 def test_page_with_mic_permission_denied(tmp_path):

@@ -26,6 +26,7 @@ _LOGGER = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 SHUTDOWN_GRACE_S = 2  # seconds open pages get to close when the server stops
+SAVE_WAIT_S = 30.0  # at most this long for a drill under way to score and save its answer
 
 
 def bind(port: int) -> socket.socket:
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     from closer.history.store import open_history
     from closer.web.app import make_app
-    from closer.web.runner import Services, WebDrillOptions
+    from closer.web.runner import Drills, Services, WebDrillOptions
     from closer.web.security import WebSettings, new_token
 
     sock = bind(args.port)
@@ -64,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
                               round=args.round, save_audio=not args.no_save_audio)
     services = Services(options, history)
     services.warm_up()
-    app = make_app(settings, services)
+    drills = Drills(services)
+    app = make_app(settings, services, drills)
     config = uvicorn.Config(app, log_level="warning", lifespan="off",
                             ws_max_size=settings.max_ws_message_bytes,
                             timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
@@ -81,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         sock.close()
+        # A drill under way ends as a lost connection does: its answer so far is scored and
+        # saved before the process goes.
+        running = drills.current
+        if running is not None and running.thread is not None:
+            running.page_gone("closer web was stopped.")
+            running.thread.join(SAVE_WAIT_S)
         services.release()
         history.close()
     print("closer web: stopped; every finished attempt is saved.", file=sys.stderr)
