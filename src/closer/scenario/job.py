@@ -12,7 +12,9 @@ What is read (the word lists are `prompts/job_ad.toml`, the skills `prompts/skil
   noun phrase ("building data pipelines"); attitude items ("Excellent communication") are left
   out. Items under "Nice to have" are wanted, not required. When the ad has no requirements
   heading, every bullet of the ad is read as a requirement;
-- the hiring steps under a process heading, for the user to pick the real next step from.
+- the hiring steps under a process heading, for the user to pick the real next step from;
+- the skills named in the bullets of the other sections (the duties), listed after the asked-for
+  ones for the interviewer's generic skill objection, never weak spots.
 
 With a resume, the weak spots are, in the ad's order: the job itself when the resume never names
 it ("never worked as an account executive"), then each required skill, credential or phrase the
