@@ -13,7 +13,7 @@ phone, combined) on the Piper-voiced degraded fixtures (tests/speech_fixtures.py
 same transcriber and rubric as `closer score`; the combined row is checked against its goal.
 
 Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7] [--f1-clips N] [--no-f1]
-       [--live]
+       [--live] [--web]
 
 `--live` then runs scripts/bench_live.py: the live drill's latency goals measured through a
 private PulseAudio room (speech end -> verdict, start -> interviewer's first sound with Piper and
@@ -126,6 +126,10 @@ def main() -> int:
                         help="also run the live-drill latency bench through virtual PulseAudio "
                              "devices, Piper and espeak-ng side by side (scripts/bench_live.py, "
                              "about 10 minutes)")
+    parser.add_argument("--web", action="store_true",
+                        help="also run the page against the CLI: speech end -> verdict side by "
+                             "side, page load to interactive (scripts/bench_web.py, headless "
+                             "Chromium, about 5 minutes)")
     args = parser.parse_args()
 
     from closer.rubric import evaluate
@@ -169,10 +173,14 @@ def main() -> int:
     if not args.no_f1:
         print("\nF1 per degradation (Piper degraded fixtures, closer's transcriber):", flush=True)
         print(f1_table(args.f1_clips), flush=True)
+    status = 0
     if args.live:
         print("\nlive drill (scripts/bench_live.py, virtual devices):", flush=True)
-        return subprocess.call([sys.executable, str(ROOT / "scripts" / "bench_live.py")])
-    return 0
+        status |= subprocess.call([sys.executable, str(ROOT / "scripts" / "bench_live.py")])
+    if args.web:
+        print("\nthe page against the CLI (scripts/bench_web.py):", flush=True)
+        status |= subprocess.call([sys.executable, str(ROOT / "scripts" / "bench_web.py")])
+    return status
 
 
 def f1_table(limit: int | None) -> str:

@@ -106,6 +106,10 @@ async function openMic() {
   const source = page.audio.createMediaStreamSource(page.stream);
   page.worklet = new AudioWorkletNode(page.audio, "closer-mic");
   page.worklet.port.onmessage = (e) => {
+    if (e.data === "loud") {  // the first loud block of an answer (benches time from it)
+      window.closerLoudAt = performance.now();
+      return;
+    }
     if (page.socket && page.socket.readyState === WebSocket.OPEN) page.socket.send(e.data);
   };
   source.connect(page.worklet);
@@ -161,7 +165,11 @@ function onMessage(data) {
   switch (event.event) {
     case "play": page.pendingPlay = event; setState("speaking"); setListening(false); break;
     case "say": addTurn(event.who, event.text); break;
-    case "listening": setState("listening"); setListening(true); $("running").textContent = ""; break;
+    case "listening":
+      setState("listening"); setListening(true); $("running").textContent = "";
+      window.closerLoudAt = null;
+      if (page.worklet) page.worklet.port.postMessage("arm");
+      break;
     case "status": showStatus(event); break;
     case "heard": addTurn("you", event.transcript || "(nothing heard)"); $("running").textContent = ""; setListening(false); setState("thinking"); break;
     case "note": addTurn("note", event.text); break;
@@ -402,6 +410,7 @@ function init() {
   $("export-json").href = url("/api/export?format=json");
   refreshHistory();
   waitUntilReady();
+  performance.mark("closer-interactive");  // every control works from here (benches read it)
 }
 
 async function waitUntilReady() {

@@ -11,6 +11,14 @@ class CloserMic extends AudioWorkletProcessor {
     this.pos = 0;
     this.block = new Int16Array(512);
     this.filled = 0;
+    this.armed = false;  // "arm" from the page: report the next block louder than -40 dBFS
+    this.port.onmessage = (e) => { if (e.data === "arm") this.armed = true; };
+  }
+
+  loud(block) {
+    let sum = 0;
+    for (let i = 0; i < block.length; i++) sum += (block[i] / 32768) ** 2;
+    return Math.sqrt(sum / block.length) > 0.01;
   }
 
   process(inputs) {
@@ -28,6 +36,10 @@ class CloserMic extends AudioWorkletProcessor {
         this.count = 0;
         this.block[this.filled++] = Math.round(v * 32767);
         if (this.filled === this.block.length) {
+          if (this.armed && this.loud(this.block)) {
+            this.armed = false;
+            this.port.postMessage("loud");
+          }
           this.port.postMessage(this.block.buffer, [this.block.buffer]);
           this.block = new Int16Array(512);
           this.filled = 0;
