@@ -275,7 +275,7 @@ def test_done_button_ends_the_answer(client):
 
 @pytest.mark.parametrize(("message", "sentence"), [
     ({"type": "start", "round": "fourth"}, "Round must be one of first, second, final."),
-    ({"type": "start", "mode": "karaoke"}, "Mode must be one of drill, rehearse, hands_free."),
+    ({"type": "start", "mode": "karaoke"}, "Mode must be one of drill, once, rehearse, hands_free."),
     ({"type": "start", "mode": "rehearse", "time_limit_s": 2},
      "The answer time limit must be 10 to 300 seconds."),
     ({"type": "start", "minutes": "ten"}, "Minutes must be a number."),

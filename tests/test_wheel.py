@@ -82,6 +82,15 @@ def test_the_wheel_carries_every_prompt_file(wheel: Path) -> None:
     shipped = {p.name for p in (ROOT / "prompts").iterdir() if p.is_file()}
     assert shipped
     assert {n for n in shipped if f"closer/_prompts/{n}" not in names} == set()
+    scenarios = {p.name for p in (ROOT / "prompts" / "scenarios").glob("*.toml")}
+    assert {n for n in scenarios if f"closer/_prompts/scenarios/{n}" not in names} == set()
+
+
+def test_the_wheel_carries_the_page(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    page = {p.name for p in (ROOT / "src" / "closer" / "web" / "static").iterdir()}
+    assert {"index.html", "app.js", "mic-worklet.js", "style.css"} <= page
+    assert {n for n in page if f"closer/web/static/{n}" not in names} == set()
 
 
 def test_installed_wheel_scores_text_and_audio_from_anywhere(wheel: Path, tmp_path: Path,
