@@ -275,7 +275,8 @@ def test_done_button_ends_the_answer(client):
 
 @pytest.mark.parametrize(("message", "sentence"), [
     ({"type": "start", "round": "fourth"}, "Round must be one of first, second, final."),
-    ({"type": "start", "mode": "karaoke"}, "Mode must be one of drill, once, rehearse, hands_free."),
+    ({"type": "start", "mode": "karaoke"},
+     "Mode must be one of drill, once, rehearse, hands_free."),
     ({"type": "start", "mode": "rehearse", "time_limit_s": 2},
      "The answer time limit must be 10 to 300 seconds."),
     ({"type": "start", "minutes": "ten"}, "Minutes must be a number."),
@@ -323,3 +324,45 @@ def test_stop_ends_the_session(client, history):
             ws.send_bytes(pcm(0.25, 0.0))
         seen = _events_until(ws, {"ended"})
     assert seen[-1]["ended"] == "stopped" and history.all() == [], seen
+
+
+# ---- the scenario form ---------------------------------------------------------------------
+
+SCENARIO = '''company = "Acme"
+role = "data engineer"
+weak_spots = ["no production Kubernetes"]
+'''
+
+
+def test_a_scenario_drill_is_that_interview(client, history):
+    with client.websocket_connect(q("/ws"), headers=ORIGIN) as ws:
+        ws.send_text(json.dumps({"type": "start", "once": True, "seed": 1,
+                                 "scenario": SCENARIO}))
+        seen = _events_until(ws, {"ended"}, feed=_speak)
+    first_line = next(e for e in seen if e["event"] == "say")["text"]
+    assert "Acme" in first_line or "data engineer" in first_line, first_line
+    result = next(e for e in seen if e["event"] == "result")
+    assert result["scenario"] and "Acme" in result["scenario"]
+
+
+def test_a_malformed_scenario_gets_one_sentence(client):
+    with client.websocket_connect(q("/ws"), headers=ORIGIN) as ws:
+        ws.send_text(json.dumps({"type": "start", "scenario": 'company = "Acme\nrole = 3\n'}))
+        reply = json.loads(ws.receive_text())
+    assert reply["event"] == "error" and "scenario form" in reply["text"]
+    assert reply["text"].count("\n") == 0
+
+
+def test_scenario_from_a_pasted_job_ad(client):
+    job = ("Data Engineer at Acme Analytics\n\nRequirements:\n- 3+ years of Python\n"
+           "- Production experience with Kubernetes\n- SQL and Airflow\n")
+    r = client.post(q("/api/scenario"), json={"job": job, "resume": "I write Python and SQL."})
+    assert r.status_code == 200, r.text
+    toml = r.json()["toml"]
+    assert "Kubernetes" in toml
+    from closer.scenario import load_scenario_text
+
+    assert load_scenario_text(toml, "echo").role
+    assert client.post(q("/api/scenario"), json={"job": " "}).status_code == 400
+    assert client.post(q("/api/scenario"), content=b"{not json",
+                       headers={"content-type": "application/json"}).status_code == 400

@@ -5,7 +5,8 @@ Routes (every one behind `closer.web.security.Guard`: token, Host, Origin, body 
   (no route takes a file path).
 - `GET /api/config` the rounds, modes and voice; `GET /api/attempts` the history table;
   `GET /api/attempts/ID` one attempt; `GET /api/attempts/ID/audio` its recording (WAV);
-  `DELETE /api/attempts/ID`; `GET /api/export?format=csv|json`; `GET /api/progress.svg`.
+  `DELETE /api/attempts/ID`; `GET /api/export?format=csv|json`; `GET /api/progress.svg`;
+  `POST /api/scenario` a scenario (TOML) from a pasted job ad and resume, as `closer scenario`.
 - `WS /ws` the drill socket: JSON messages {"type": "start" | "played" | "done" | "stop" |
   "mic_error"} and binary 16 kHz int16 PCM from the page; JSON events and WAV lines back.
 """
@@ -128,6 +129,28 @@ def make_app(settings: WebSettings, services: Services, drills: Drills | None = 
         svg = await asyncio.to_thread(_progress_svg, rows)
         return Response(svg, media_type=STATIC_TYPES[".svg"])
 
+    async def make_scenario(request: Request) -> Response:
+        """{"job": text, "resume": text?} -> {"toml": ...}: what `closer scenario` prints."""
+        from closer.scenario.dump import to_toml
+        from closer.scenario.job import scenario_from_job
+
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "Send the job ad as JSON: {\"job\": \"...\"}.")
+        job = body.get("job") if isinstance(body, dict) else None
+        resume = body.get("resume") if isinstance(body, dict) else None
+        if not isinstance(job, str) or not job.strip():
+            return _error(400, "Paste the job ad first.")
+        if resume is not None and not isinstance(resume, str):
+            return _error(400, "The resume must be text.")
+        resume = resume if resume and resume.strip() else None
+        try:
+            made = await asyncio.to_thread(scenario_from_job, job, resume, "job ad")
+        except UserError as exc:
+            return _error(400, str(exc))
+        return JSONResponse({"toml": to_toml(made, "the job ad", "the resume" if resume else None)})
+
     async def _find(request: Request) -> Any:
         attempt_id = _attempt_id(request)
         if attempt_id is None:
@@ -167,6 +190,7 @@ def make_app(settings: WebSettings, services: Services, drills: Drills | None = 
         Route("/api/attempts/{attempt_id:int}", delete, methods=["DELETE"]),
         Route("/api/attempts/{attempt_id:int}/audio", audio),
         Route("/api/export", export), Route("/api/progress.svg", progress),
+        Route("/api/scenario", make_scenario, methods=["POST"]),
         WebSocketRoute("/ws", socket),
     ]
     app = Starlette(routes=routes)

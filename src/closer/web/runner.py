@@ -10,6 +10,8 @@ Modes, as the CLI has them: "drill" (one conversation, like `closer drill`), "on
 wrap-up, one answer, one verdict: `closer drill --once`), "rehearse"
 (rounds in turn, an answer time limit with a countdown, a summary: `closer rehearse`),
 "hands_free" (voice commands again / next / harder / stop: `closer drill --hands-free`).
+A scenario (the page's "Your interview" form: TOML as `--scenario` takes it) makes the drill
+that interview; the page's Round select wins over the scenario's round, as `--round` does.
 Stop in the page ends the session as Ctrl-C does at the terminal: finished attempts are saved,
 the drill under way is dropped. A socket dropped mid-answer is a device failure: the answer so
 far is scored and saved, as when a desk mic is unplugged.
@@ -56,6 +58,7 @@ class StartRequest:
     minutes: float | None = None
     seed: int | None = None
     once: bool = False  # one wrap-up, one answer, one verdict (`closer drill --once`)
+    scenario: Any = None  # closer.scenario.Scenario from the page's form, or None
 
 
 def parse_start(message: dict[str, Any]) -> StartRequest:
@@ -83,7 +86,15 @@ def parse_start(message: dict[str, Any]) -> StartRequest:
         raise UserError("once must be true or false.")
     if mode == "once":
         mode, once = "drill", True
-    return StartRequest(round_, mode, limit, minutes, seed, once and mode == "drill")
+    scenario = None
+    text = message.get("scenario")
+    if text is not None and not isinstance(text, str):
+        raise UserError("The scenario must be TOML text.")
+    if text and text.strip():
+        from closer.scenario import load_scenario_text
+
+        scenario = load_scenario_text(text, "the scenario form")
+    return StartRequest(round_, mode, limit, minutes, seed, once and mode == "drill", scenario)
 
 
 def _number(value: Any, what: str) -> float:
@@ -97,14 +108,17 @@ def session_settings(req: StartRequest, save_audio: bool) -> tuple[Any, float | 
     from closer.drill.session import SessionSettings
 
     if req.mode == "rehearse":
+        # as `closer rehearse`: a scenario that names its round keeps every drill in it
+        pinned = req.scenario.round if req.scenario is not None else None
         reps = None if req.minutes is not None else REHEARSE_REPS
-        return SessionSettings(mode="rehearse", round=req.round, cycle_rounds=True,  # type: ignore[arg-type]
-                               seed=req.seed, max_drills=reps, minutes=req.minutes,
-                               save_audio=save_audio, speak_summary=True), req.time_limit_s
+        return SessionSettings(mode="rehearse", round=pinned or req.round,  # type: ignore[arg-type]
+                               cycle_rounds=pinned is None, seed=req.seed, max_drills=reps,
+                               minutes=req.minutes, save_audio=save_audio, speak_summary=True,
+                               scenario=req.scenario), req.time_limit_s
     hands_free = req.mode == "hands_free"
     return SessionSettings(mode="drill", round=req.round, hands_free=hands_free,  # type: ignore[arg-type]
-                           once=req.once, seed=req.seed,
-                           max_drills=None if hands_free else 1, save_audio=save_audio), None
+                           once=req.once, seed=req.seed, max_drills=None if hands_free else 1,
+                           save_audio=save_audio, scenario=req.scenario), None
 
 
 class Services:

@@ -37,7 +37,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 class WebSettings:
     port: int  # the port the server listens on (after --port 0 picked one)
     token: str  # the per-run secret in the URL
-    max_body_bytes: int = 64 * 1024  # HTTP request bodies (scenario text is the largest)
+    max_body_bytes: int = 256 * 1024  # HTTP request bodies (a pasted job ad and resume)
     max_ws_message_bytes: int = 256 * 1024  # one WebSocket message (a mic block is ~8 KB)
 
 

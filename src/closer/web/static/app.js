@@ -64,6 +64,7 @@ function setRunning(running) {
   $("round").disabled = running;
   $("mode").disabled = running;
   $("time-limit").disabled = running;
+  $("scenario").disabled = running;
   $("stop").hidden = !running;
   if (!running) {
     setListening(false);
@@ -392,6 +393,7 @@ async function start() {
   }
   const message = { type: "start", round: $("round").value, mode: $("mode").value };
   if (message.mode === "rehearse") message.time_limit_s = Number($("time-limit").value) || 45;
+  if ($("scenario").value.trim()) message.scenario = $("scenario").value;
   send(message);
 }
 
@@ -406,11 +408,27 @@ function init() {
     $("mode-help").textContent = MODE_HELP[$("mode").value];
   });
   $("refresh").addEventListener("click", refreshHistory);
+  $("make-scenario").addEventListener("click", makeScenario);
   $("export-csv").href = url("/api/export?format=csv");
   $("export-json").href = url("/api/export?format=json");
   refreshHistory();
   waitUntilReady();
   performance.mark("closer-interactive");  // every control works from here (benches read it)
+}
+
+async function makeScenario() {
+  say("");
+  try {
+    const response = await api("/api/scenario", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ job: $("job").value, resume: $("resume").value }),
+    });
+    $("scenario").value = (await response.json()).toml;
+    $("scenario").focus();
+  } catch (err) {
+    say(err.message);
+  }
 }
 
 async function waitUntilReady() {
