@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import speech_fixtures  # noqa: E402
 from closer.turn.reading import read  # noqa: E402
-from pulse import PulseRoom  # noqa: E402
+from pulse import PulseRoom, RoomRecorder  # noqa: E402
 
 LOUD_DBFS = -40.0  # a 10 ms monitor block this loud is sound (espeak's quiet tails are below)
 GOAL_VERDICT_S = 0.8
@@ -69,40 +69,7 @@ def clip_s(wav: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-class Monitor:
-    """parec on room.monitor: arrival time of every loud 10 ms block."""
-
-    def __init__(self, room: PulseRoom) -> None:
-        self.loud: list[float] = []
-        self._proc = subprocess.Popen(
-            ["parec", "-d", "room.monitor", "--raw", "--format=s16le", "--rate=16000",
-             "--channels=1", "--latency-msec=10"], env=room.env(), stdout=subprocess.PIPE)
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        floor = 10 ** (LOUD_DBFS / 20)
-        while True:
-            data = self._proc.stdout.read(320)
-            if len(data) < 320:
-                return
-            x = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768
-            if np.sqrt(np.mean(x ** 2)) > floor:
-                self.loud.append(time.monotonic())
-
-    def first_after(self, t: float) -> float | None:
-        return next((x for x in self.loud if x > t), None)
-
-    def last_between(self, a: float, b: float) -> float | None:
-        inside = [x for x in self.loud if a < x < b]
-        return inside[-1] if inside else None
-
-    def stop(self) -> None:
-        self._proc.kill()
-        self._proc.wait()
-
-
-def one_run(room: PulseRoom, monitor: Monitor, clip: Any, seed: int, logs: Path, voice: str,
+def one_run(room: PulseRoom, monitor: RoomRecorder, clip: Any, seed: int, logs: Path, voice: str,
             voice_cache: Path) -> dict[str, object]:
     wav = clip.path
     env = room.env()
@@ -304,7 +271,7 @@ def main() -> int:
         for figure in filter(None, engine_figures):
             print(figure, flush=True)
         room = PulseRoom.start(tmpdir / "pulse")
-        monitor = Monitor(room)
+        monitor = RoomRecorder(room, loud_dbfs=LOUD_DBFS)
         time.sleep(ROOM_WAKE_S)
         rows = []
         try:

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import bench_live  # noqa: E402
 import speech_fixtures  # noqa: E402
 from closer.turn.reading import read  # noqa: E402
-from pulse import PulseRoom  # noqa: E402
+from pulse import PulseRoom, RoomRecorder  # noqa: E402
 from web_browser import WebServer, browser_page, wait_for_event, write_answer  # noqa: E402
 
 LEAD_S = 8.5
@@ -84,7 +84,7 @@ def main() -> int:
         cache = tmpdir / "warm-piper"
         print(bench_live.warm_cache(cache, "piper"), flush=True)
         room = PulseRoom.start(tmpdir / "pulse")
-        monitor = bench_live.Monitor(room)
+        monitor = RoomRecorder(room, loud_dbfs=bench_live.LOUD_DBFS)
         time.sleep(bench_live.ROOM_WAKE_S)
         server = WebServer(tmpdir / "web-data", env={**room.env(),
                                                      "CLOSER_VOICE_CACHE": str(cache)})

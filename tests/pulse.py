@@ -18,7 +18,9 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 class PulseUnavailable(RuntimeError):
@@ -104,3 +106,59 @@ class PulseRoom:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class RoomRecorder:
+    """parec on the room's monitor (what a listener in the room hears): 10 ms blocks with their
+    arrival times on `clock` (time.monotonic for in-process timings, time.time to compare with
+    another process's wall-clock stamps). `keep_audio=False` keeps only the times of loud blocks
+    (a long bench); True keeps every block (a test that transcribes the room)."""
+
+    BLOCK_BYTES = 320  # 10 ms of 16 kHz 16-bit mono
+
+    def __init__(self, room: PulseRoom, clock: Callable[[], float] = time.monotonic,
+                 keep_audio: bool = False, loud_dbfs: float = -40.0) -> None:
+        import threading
+
+        self.clock = clock
+        self.keep_audio = keep_audio
+        self.loud_floor = 10 ** (loud_dbfs / 20)
+        self.loud: list[float] = []  # arrival times of blocks louder than loud_dbfs
+        self.blocks: list[tuple[float, Any]] = []  # (arrival, samples) when keep_audio
+        self._proc = subprocess.Popen(
+            ["parec", "-d", "room.monitor", "--raw", "--format=s16le", "--rate=16000",
+             "--channels=1", "--latency-msec=10"], env=room.env(), stdout=subprocess.PIPE)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        import numpy as np
+
+        assert self._proc.stdout is not None
+        while True:
+            data = self._proc.stdout.read(self.BLOCK_BYTES)
+            if len(data) < self.BLOCK_BYTES:
+                return
+            now = self.clock()
+            x = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768
+            if np.sqrt(np.mean(x ** 2)) > self.loud_floor:
+                self.loud.append(now)
+            if self.keep_audio:
+                self.blocks.append((now, x))
+
+    def first_after(self, t: float) -> float | None:
+        return next((x for x in self.loud if x > t), None)
+
+    def last_between(self, a: float, b: float) -> float | None:
+        inside = [x for x in self.loud if a < x < b]
+        return inside[-1] if inside else None
+
+    def audio(self) -> Any:
+        import numpy as np
+
+        return np.concatenate([x for _, x in self.blocks])
+
+    def stop(self) -> None:
+        self._proc.kill()
+        self._proc.wait()
+        self._thread.join(2)

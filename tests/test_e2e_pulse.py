@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from conftest import espeak_wav
-from pulse import PulseRoom, PulseUnavailable
+from pulse import PulseRoom, PulseUnavailable, RoomRecorder
 
 pytestmark = pytest.mark.audio_devices
 
@@ -197,38 +197,6 @@ speaker.close()
 """
 
 
-class _Recorder:
-    """parec on the room's monitor: 10 ms blocks with their arrival (wall-clock) times."""
-
-    def __init__(self, room) -> None:
-        self.blocks: list[tuple[float, np.ndarray]] = []
-        self._proc = subprocess.Popen(
-            ["parec", "-d", "room.monitor", "--raw", "--format=s16le", "--rate=16000",
-             "--channels=1", "--latency-msec=10"], env=room.env(), stdout=subprocess.PIPE)
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        while True:
-            data = self._proc.stdout.read(320)
-            if len(data) < 320:
-                return
-            self.blocks.append((time.time(), np.frombuffer(data, "<i2").astype(np.float32)
-                                / 32768))
-
-    def stop(self) -> None:
-        self._proc.kill()
-        self._proc.wait()
-        self._thread.join(2)
-
-    def loud_times(self, dbfs: float = -40.0) -> np.ndarray:
-        floor = 10 ** (dbfs / 20)
-        return np.array([t for t, x in self.blocks if np.sqrt(np.mean(x ** 2)) > floor])
-
-    def audio(self) -> np.ndarray:
-        return np.concatenate([x for _, x in self.blocks])
-
-
 @pytest.mark.model
 def test_piper_lines_play_whole_through_the_room_and_are_heard_back(room, tmp_path,
                                                                     transcriber):
@@ -244,7 +212,7 @@ def test_piper_lines_play_whole_through_the_room_and_are_heard_back(room, tmp_pa
         speech().render(line)  # the lines test_piper renders, from the same cache
     env = room.env()
     env["CLOSER_VOICE_CACHE"] = str(audio_fixtures.cache_root() / "voices")
-    recorder = _Recorder(room)
+    recorder = RoomRecorder(room, clock=time.time, keep_audio=True)
     time.sleep(2.5)  # the null sink wakes to the recorder's latency at its next 2 s block
     try:
         done = subprocess.run([sys.executable, "-c", SPEAK, *lines], env=env, cwd=ROOT,
@@ -256,7 +224,7 @@ def test_piper_lines_play_whole_through_the_room_and_are_heard_back(room, tmp_pa
     out = done.stdout.splitlines()
     assert out[0] == "voice piper:en_US-joe-medium DeviceSpeaker", out
     said = [tuple(map(float, row.split()[1:])) for row in out[1:]]
-    loud = recorder.loud_times()
+    loud = np.array(recorder.loud)
     for line, (start, end) in zip(lines, said, strict=True):
         samples, rate = speech().render(line)
         on = np.flatnonzero(loud_frames(samples, rate, below_peak_db=30.0))
