@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from closer.audio import playback
+from closer.audio import decode, playback
 from closer.audio.decode import write_wav
 from closer.errors import DeviceError, UserError
 from closer.settings import TtsSettings
@@ -335,16 +335,16 @@ def test_read_wav_averages_channels_and_names_bad_files(tmp_path: Path) -> None:
         w.setsampwidth(2)
         w.setframerate(8000)
         w.writeframes(pcm.tobytes())
-    samples, rate = playback.read_wav(path)
+    samples, rate = decode.read_wav(path)
     assert rate == 8000 and samples.size == 20
     assert samples[:2] == pytest.approx([0.0, 0.25], abs=1e-3)
     mono = tmp_path / "mono.wav"
     write_wav(mono, np.full(160, 0.5, np.float32), 16_000)
-    assert playback.read_wav(mono)[0] == pytest.approx(np.full(160, 0.5), abs=1e-3)
+    assert decode.read_wav(mono)[0] == pytest.approx(np.full(160, 0.5), abs=1e-3)
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"not a wav")
     with pytest.raises(UserError, match=r"bad\.wav cannot be read as a WAV file"):
-        playback.read_wav(bad)
+        decode.read_wav(bad)
 
 
 def test_play_file_without_outputs_plays_nothing(tmp_path: Path,

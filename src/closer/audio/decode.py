@@ -1,4 +1,5 @@
-"""Audio in and out: decode any file PyAV reads to 16 kHz mono float32, write WAV, resample.
+"""Audio in and out: decode any file PyAV reads to 16 kHz mono float32, read and write WAV,
+resample.
 
 Decoding is PyAV + swresample (channels averaged) and turns every way a file can be unusable
 (missing, a directory, empty, not audio, truncated, silent container) into one
@@ -15,9 +16,9 @@ import struct
 import wave
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from closer.errors import AudioDecodeError
+from closer.errors import AudioDecodeError, UserError
 from closer.settings import SAMPLE_RATE_HZ
 
 if TYPE_CHECKING:
@@ -195,16 +196,39 @@ def _riff_is_truncated(path: Path, size: int) -> bool:
     return riff_size not in _UNKNOWN_RIFF_SIZES and size < riff_size + 8
 
 
-def write_wav(path: str | Path, samples: np.ndarray, rate: int = SAMPLE_RATE_HZ) -> None:
-    """Write mono float samples in [-1, 1] as 16-bit PCM WAV at `rate` Hz."""
+def write_wav(path: str | Path | BinaryIO, samples: np.ndarray,
+              rate: int = SAMPLE_RATE_HZ) -> None:
+    """Write mono float samples in [-1, 1] as 16-bit PCM WAV at `rate` Hz, to a file path or
+    an open binary stream (the page's lines go out as in-memory WAVs)."""
     import numpy as np
 
     pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2")
-    with wave.open(str(path), "wb") as out:
+    target = path if hasattr(path, "write") else str(path)
+    with wave.open(target, "wb") as out:  # type: ignore[arg-type]
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(int(rate))
         out.writeframes(pcm.tobytes())
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit PCM WAV -> (mono float32 in [-1, 1], its rate in Hz); channels are averaged.
+
+    The one reader of closer's own WAV files (the voice cache, espeak's output, recordings);
+    other audio goes through `load_audio`. A file that is not one is a `UserError` naming it."""
+    import numpy as np
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getsampwidth() != 2:
+                raise UserError(f"{path} is not a 16-bit WAV file.")
+            rate, channels = wav.getframerate(), wav.getnchannels()
+            pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    except (OSError, EOFError, wave.Error) as exc:
+        raise UserError(f"{path} cannot be read as a WAV file ({exc}).") from None
+    if channels > 1:
+        pcm = pcm[: pcm.size // channels * channels].reshape(-1, channels).mean(axis=1)
+    return pcm.astype(np.float32) / 32768.0, rate
 
 
 def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:

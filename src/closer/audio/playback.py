@@ -7,9 +7,8 @@
   and the next sentence can be queued while this one plays. `drain()` returns when the last
   queued sample has been heard, which is what half-duplex needs. Audio at a rate the device
   refuses is resampled to one it takes.
-- `read_wav`: the one reader of closer's 16-bit WAV files (the voice cache, espeak's output,
-  history recordings) at their own rate.
-- `play_file`: replay a recording; False when the machine has no output to play on.
+- `play_file`: replay a recording (read by `closer.audio.decode.read_wav`); False when the
+  machine has no output to play on.
 
 numpy and sounddevice are imported inside the functions that use them.
 """
@@ -21,12 +20,11 @@ import logging
 import queue
 import threading
 import time
-import wave
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from closer.audio.devices import import_sounddevice, match_device, of_kind
-from closer.errors import DeviceError, UserError
+from closer.errors import DeviceError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,25 +36,6 @@ OUTPUT_LATENCY_S = 0.05  # the device buffer: room for the writer to wait on Pyt
 IDLE_BLOCK_S = 0.02  # silence written at a time between pieces: how soon a new piece starts
 DRAIN_MARGIN_S = 0.05  # heard after the buffer ahead of it: the sound server's own latency
 STALL_S = 3.0  # a stream that takes this much longer than its audio to play has failed
-
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A 16-bit PCM WAV -> (mono float32 in [-1, 1], its rate in Hz); channels are averaged.
-
-    A file that is not one is a `UserError` naming it (one sentence)."""
-    import numpy as np
-
-    try:
-        with wave.open(str(path), "rb") as wav:
-            if wav.getsampwidth() != 2:
-                raise UserError(f"{path} is not a 16-bit WAV file.")
-            rate, channels = wav.getframerate(), wav.getnchannels()
-            pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    except (OSError, EOFError, wave.Error) as exc:
-        raise UserError(f"{path} cannot be read as a WAV file ({exc}).") from None
-    if channels > 1:
-        pcm = pcm[: pcm.size // channels * channels].reshape(-1, channels).mean(axis=1)
-    return pcm.astype(np.float32) / 32768.0, rate
 
 
 def output_devices() -> list[dict[str, Any]] | None:
@@ -239,6 +218,8 @@ def open_output(wanted: str | None, rate: int) -> OutputStream | None:
 def play_file(path: Path, wanted: str | None) -> bool:
     """Play a WAV recording on the output `wanted` names and block until it has been heard;
     False (nothing played) when there is no output device."""
+    from closer.audio.decode import read_wav
+
     samples, rate = read_wav(path)
     stream = open_output(wanted, rate)
     if stream is None:

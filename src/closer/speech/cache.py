@@ -53,7 +53,7 @@ class VoiceCache:
         return self.folder / f"{digest}.wav"
 
     def get(self, key: str, text: str) -> tuple[np.ndarray, int] | None:
-        from closer.audio.playback import read_wav
+        from closer.audio.decode import read_wav
 
         path = self.path(key, text)
         if not path.is_file():

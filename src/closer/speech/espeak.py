@@ -84,7 +84,7 @@ def render(text: str, voice_id: str | None, rate_wpm: int, volume: float
 
 def _render_once(text: str, voice_id: str | None, rate_wpm: int, volume: float
                  ) -> tuple[np.ndarray, int]:
-    from closer.audio.playback import read_wav
+    from closer.audio.decode import read_wav
 
     with _ENGINE_LOCK, tempfile.TemporaryDirectory(prefix="closer-tts-") as tmp:
         engine = _engine()

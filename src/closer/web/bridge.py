@@ -26,7 +26,6 @@ import logging
 import queue
 import threading
 import time
-import wave
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -74,16 +73,11 @@ def pcm16_to_float(data: bytes) -> np.ndarray:
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
-    """16-bit mono WAV of float samples in [-1, 1]."""
-    import numpy as np
+    """16-bit mono WAV of float samples in [-1, 1], in memory."""
+    from closer.audio.decode import write_wav
 
-    pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2")
     buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(int(rate))
-        w.writeframes(pcm.tobytes())
+    write_wav(buf, samples, rate)
     return buf.getvalue()
 
 
