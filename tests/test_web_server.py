@@ -366,3 +366,30 @@ def test_scenario_from_a_pasted_job_ad(client):
     assert client.post(q("/api/scenario"), json={"job": " "}).status_code == 400
     assert client.post(q("/api/scenario"), content=b"{not json",
                        headers={"content-type": "application/json"}).status_code == 400
+
+
+# ---- the page's modes are the CLI's ----------------------------------------------------------
+
+def _settings(message):
+    from closer.web.runner import parse_start, session_settings
+
+    return session_settings(parse_start(message), save_audio=True)
+
+
+def test_modes_map_to_the_cli_sessions():
+    drill, limit = _settings({"round": "second"})
+    assert (drill.mode, drill.round, drill.max_drills, drill.once, limit) == (
+        "drill", "second", 1, False, None)
+    once, _ = _settings({"mode": "once"})
+    assert once.once and once.max_drills == 1
+    rehearse, limit = _settings({"mode": "rehearse", "time_limit_s": 30})
+    assert (rehearse.mode, rehearse.cycle_rounds, rehearse.max_drills, limit) == (
+        "rehearse", True, 3, 30.0)
+    timed, _ = _settings({"mode": "rehearse", "minutes": 5})
+    assert timed.max_drills is None and timed.minutes == 5.0
+    hands_free, _ = _settings({"mode": "hands_free"})
+    assert hands_free.hands_free and hands_free.max_drills is None
+    pinned, _ = _settings({"mode": "rehearse", "round": "first",
+                           "scenario": 'round = "final"\ncompany = "Acme"\n'})
+    assert pinned.round == "final" and not pinned.cycle_rounds
+    assert pinned.scenario is not None and pinned.scenario.company == "Acme"
