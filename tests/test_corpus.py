@@ -52,6 +52,7 @@ PREFIXES = {
     "closes_holdout8.jsonl": "t",
     "closes_holdout9.jsonl": "s",
     "closes_holdout10.jsonl": "r",
+    "closes_holdout11.jsonl": "q",
     "hesitancy_holdout.jsonl": "n",
 }
 # The two original files keep their original, stricter floors.
