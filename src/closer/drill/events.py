@@ -21,15 +21,11 @@ class EventSink(Protocol):
     def summary(self, summary: dict[str, Any], text: str) -> None: ...
 
 
-class JsonLinesSink:
-    """One JSON object per line on `out`, flushed at once so a reader sees events live."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
+class DictSink:
+    """The events as the dicts `--json` prints, handed to `_emit` (one place shapes them)."""
 
     def _emit(self, obj: dict[str, Any]) -> None:
-        self._out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        self._out.flush()
+        raise NotImplementedError
 
     def say(self, text: str, who: str) -> None:
         self._emit({"event": "say", "who": who, "text": text})
@@ -48,6 +44,17 @@ class JsonLinesSink:
 
     def summary(self, summary: dict[str, Any], text: str) -> None:
         self._emit({"event": "summary", **summary})
+
+
+class JsonLinesSink(DictSink):
+    """One JSON object per line on `out`, flushed at once so a reader sees events live."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def _emit(self, obj: dict[str, Any]) -> None:
+        self._out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self._out.flush()
 
 
 class HumanSink:
@@ -83,26 +90,11 @@ class HumanSink:
         self._print(text)
 
 
-class RecordingSink:
+class RecordingSink(DictSink):
     """Keeps every event as a dict (tests and embedding)."""
 
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
 
-    def say(self, text: str, who: str) -> None:
-        self.events.append({"event": "say", "who": who, "text": text})
-
-    def listening(self) -> None:
-        self.events.append({"event": "listening"})
-
-    def heard(self, transcript: str) -> None:
-        self.events.append({"event": "heard", "transcript": transcript})
-
-    def note(self, text: str) -> None:
-        self.events.append({"event": "note", "text": text})
-
-    def result(self, result: dict[str, Any], text: str) -> None:
-        self.events.append({"event": "result", **result})
-
-    def summary(self, summary: dict[str, Any], text: str) -> None:
-        self.events.append({"event": "summary", **summary})
+    def _emit(self, obj: dict[str, Any]) -> None:
+        self.events.append(obj)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from closer.drill.events import DictSink
 from closer.errors import DeviceError
 from closer.interfaces import CHUNK_SAMPLES
 
@@ -204,29 +205,14 @@ class PageSpeaker:
             event.set()
 
 
-class PageSink:
+class PageSink(DictSink):
     """The drill's events for the page: the objects of `closer drill --json`, in order."""
 
     def __init__(self, outbox: Outbox) -> None:
         self._outbox = outbox
 
-    def say(self, text: str, who: str) -> None:
-        self._outbox.put({"event": "say", "who": who, "text": text})
-
-    def listening(self) -> None:
-        self._outbox.put({"event": "listening"})
-
-    def heard(self, transcript: str) -> None:
-        self._outbox.put({"event": "heard", "transcript": transcript})
-
-    def note(self, text: str) -> None:
-        self._outbox.put({"event": "note", "text": text})
-
-    def result(self, result: dict[str, Any], text: str) -> None:
-        self._outbox.put({"event": "result", **result})
-
-    def summary(self, summary: dict[str, Any], text: str) -> None:
-        self._outbox.put({"event": "summary", **summary})
+    def _emit(self, obj: dict[str, Any]) -> None:
+        self._outbox.put(obj)
 
     def status(self, status: ListenStatus) -> None:
         """The listening line's figures (not a drill event: the page's live view only)."""
