@@ -21,10 +21,16 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-NOT_TUNED_YET = {
-    "closes_holdout10.jsonl": {"next_step": 0.79, "trial_close": 0.83, "confident_tone": 0.98},
-}
+# Empty while every file is tuned on (holdout10 joined the tuning set; its before-tuning figures
+# are in the corpus README).
+NOT_TUNED_YET: dict[str, dict[str, float]] = {}
 TUNED_F1 = 0.95
+# Focused unseen sets (`unseen/*_holdout.jsonl`, one concern each), measured once before tuning like
+# the numbered holdouts (tests/data/README.md) and then tuned on for their concern only: that check
+# is held to the tuned goal on both classes, the others to their before-tuning F1 (rounded down).
+FOCUSED = {
+    "hesitancy_holdout.jsonl": {"next_step": 0.94, "trial_close": 0.94},
+}
 
 
 def test_corpora_exist() -> None:
@@ -37,15 +43,17 @@ def test_f1_per_check(path: Path) -> None:
     rows = eval_rubric.load(path)
     assert len(rows) >= 20
     figures, wrong = eval_rubric.measure(rows)
-    floors = NOT_TUNED_YET.get(path.name, {})
+    floors = NOT_TUNED_YET.get(path.name) or FOCUSED.get(path.name, {})
     for check, m in figures.items():
         floor = floors.get(check, TUNED_F1)
         assert m["f1"] >= floor, (check, m, [(r["id"], c) for r, c, _ in wrong if c == check])
-    if not floors:
-        assert figures["confident_tone"]["f1_neg"] >= TUNED_F1, figures["confident_tone"]
+    if "confident_tone" not in floors:
+        tone = figures["confident_tone"]
+        assert tone["f1_neg"] >= TUNED_F1, (tone, [r["id"] for r, c, _ in wrong
+                                                  if c == "confident_tone"])
 
 
 def test_only_the_newest_unseen_file_is_spared_the_tuned_goal() -> None:
-    unseen = (DATA / "unseen").glob("*.jsonl")
+    unseen = (DATA / "unseen").glob("closes*.jsonl")  # the focused sets are not numbered
     newest = sorted(unseen, key=lambda p: int(p.stem.split("holdout")[1]))
     assert set(NOT_TUNED_YET) <= {newest[-1].name}

@@ -51,7 +51,7 @@ CONCEPTS = frozenset({
     "tc_judgement_wh", "tc_offer_pair", "tc_own_work", "tc_reservation", "tc_veto",
     # tone.py
     "apologies", "fillers", "hedges", "permission", "self_deprecation", "sign_off",
-    "backing_down", "disclaimer", "way_out", "worry_how_it_went",
+    "backing_down", "disclaimer", "keeps_the_ask", "way_out", "worry_how_it_went",
     # objection.py
     "reclose",
 })

@@ -9,8 +9,10 @@ down before the answer ("it's totally your call, of course"), a disclaimer that 
 ("I'm not expecting anything"), a way out for the interviewer ("skip this one if you'd rather not
 say"). Each is read by who the worry, the deference or the release is about, so "I hope to bring
 that to your team" and "it's your call how the panel is scheduled" stay confident. The tip names
-the kind heard first (`tip_key`). `assess` takes an optional `steps` list and records the markers
-and kinds it found and whether they cluster (`closer.rubric.explain`).
+the kind heard first (`tip_key`). A hesitant sentence the candidate takes straight back up
+("I'm not assuming anything, which is exactly why I'm asking: ...") is lifted [keeps_the_ask].
+`assess` takes an optional `steps` list and records the markers and kinds it found and whether
+they cluster (`closer.rubric.explain`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from closer.rubric import explain, lexicon
-from closer.rubric.explain import GATE, MARKER, RESULT, VETO, Step
+from closer.rubric.explain import GATE, LIFT, MARKER, RESULT, VETO, Step
 from closer.rubric.text import normalise
 from closer.types import Delivery
 
@@ -75,6 +77,12 @@ def _content_words(text: str) -> int:
     return len(norm.split())
 
 
+def _keeps_the_ask(after: str) -> bool:
+    """The words right after a hesitant sentence take the ask back up ("I'm not assuming anything,
+    WHICH IS EXACTLY WHY I'M ASKING: ..."): the sentence is a reason to ask, not a retreat."""
+    return lexicon.pattern("keeps_the_ask", anchored=True).match(after.lstrip(" ,")) is not None
+
+
 def assess(text: str, delivery: Delivery | None = None,
            settings: ToneSettings | None = None, steps: list[Step] | None = None) -> ToneResult:
     s = settings or ToneSettings()
@@ -83,10 +91,17 @@ def assess(text: str, delivery: Delivery | None = None,
     markers = [m for words in found.values() for m in words]
     selfdep = lexicon.find_all("self_deprecation", norm)
     markers.extend(m for m in selfdep if m not in markers)
-    at = {kind: [(m.start(), m.group(0).strip(" ,")) for m in lexicon.pattern(kind).finditer(norm)]
-          for kind in HESITANCY_KINDS}
+    at: dict[str, list[tuple[int, str]]] = {}
+    lifted: list[str] = []  # hesitant sentences the candidate took straight back up
+    for kind in HESITANCY_KINDS:
+        at[kind] = []
+        for m in lexicon.pattern(kind).finditer(norm):
+            words = m.group(0).strip(" ,")
+            (lifted if _keeps_the_ask(norm[m.end():]) else at[kind]).append((m.start(), words))
     kinds = {kind: [w for _, w in found_at] for kind, found_at in at.items()}
-    markers.extend(m for words in kinds.values() for m in words if m not in markers)
+    # a hesitant sentence already shown as part of a marker ("i fumbled the") is not shown twice
+    markers.extend(m for words in kinds.values() for m in words
+                   if not any(m in shown for shown in markers))
     spoken = _delivery_markers(delivery, len(found["fillers"]), s) if delivery is not None else []
     markers.extend(spoken)
     near_empty = _content_words(text) < int(lexicon.phrases()["min_words"])
@@ -99,6 +114,8 @@ def assess(text: str, delivery: Delivery | None = None,
         explain.note(steps, "self_deprecation", bool(selfdep), VETO, ", ".join(selfdep) or None)
         for kind, words in kinds.items():
             explain.note(steps, kind, bool(words), VETO, ", ".join(words) or None)
+        if lifted:
+            explain.note(steps, "keeps_the_ask", True, LIFT, ", ".join(w for _, w in lifted))
         explain.note(steps, "near_empty", near_empty, VETO)
         explain.note(steps, "tone_cluster", len(markers) > s.max_markers, GATE)
         explain.note(steps, "confident_tone", confident, RESULT)
