@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from closer.rubric import explain, lexicon, next_step, tone, trial_close
+from closer.rubric import explain, heard_as, lexicon, next_step, tone, trial_close
 from closer.rubric.explain import EVIDENCE, RESULT, VETO, Trace
 from closer.rubric.text import Clause, clauses
 from closer.types import CheckResult, Delivery, Round, Transcript, Verdict
@@ -100,12 +100,17 @@ def _trace_semantic(trace: Trace, added: Mapping[str, int]) -> None:
 
 def evaluate(transcript: Transcript, round: Round = "first",
              delivery: Delivery | None = None,
-             fallback: SemanticFallback | None = None, trace: Trace | None = None) -> Verdict:
+             fallback: SemanticFallback | None = None, trace: Trace | None = None,
+             mishearings: bool = True) -> Verdict:
     """Check one close against the rubric (pure; reads prompts once). See the module docstring.
 
     `fallback` may add a next-step or trial-close pass the rules missed (the semantic layer);
-    None: rules only. `trace` (a new `explain.Trace`) records why; None records nothing."""
+    None: rules only. `trace` (a new `explain.Trace`) records why; None records nothing.
+    `mishearings`: read tiny.en's known mishearings of key words as the words meant
+    (`closer.rubric.heard_as`, prompts/heard_as.toml); False only to measure what that buys."""
     text = transcript.text or ""
+    if mishearings:
+        text = heard_as.apply(text)
     cl = clauses(text)
     if trace is not None:
         trace.clauses = cl

@@ -1,0 +1,212 @@
+"""What tiny.en writes for a key word on hard audio, read as the word the candidate said.
+
+On degraded audio the bundled tiny.en mishears a few of the words the checks depend on, the same
+way every time ("making me an offer" -> "making me an officer", "I'd like to know" -> "I like to
+know"; measured by scripts/mishearings.py over the degraded fixtures). `apply` rewrites those
+words back, in ONE place before the rubric reads a transcript (`closer.rubric.evaluate`), from
+the table `prompts/heard_as.toml`: each entry names what was heard, what was meant, and the
+context that must surround it for the reading to be safe.
+
+An entry's `context` is a regular expression over the rubric's normalised words of one sentence
+(`closer.rubric.text.normalise`) in which `_` stands for the heard words: `"(me|you) _ down"`
+rewrites "and off or" only right after "me" or "you" and right before "down". `clause`, when
+given, is checked on the rewritten sentence with the rubric's own clause analysis: "ask" (the
+clause holding the word asks something) or "ask_about_me" (it asks, and names the candidate).
+A rewrite that fails its clause test is not made. The raw text keeps its punctuation and
+capitals around the rewritten words, so clause splitting sees what it saw before.
+
+Pure: text in, text out; the table is read once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from closer import prompts
+from closer.errors import UserError
+from closer.rubric.text import clauses, normalise
+
+_LOGGER = logging.getLogger(__name__)
+
+_FILE = "heard_as"
+_SENTENCE = re.compile(r"(?<=[.?!;])(\s+)|(\n+)")  # text.py's sentence ends, kept as separators
+_CLAUSE_TESTS = ("ask", "ask_about_me")
+_CANDIDATE = re.compile(r"\b(i|me|my|myself|mine)\b")
+_MAX_REWRITES = 8  # per sentence: a table that rewrites its own output stops here
+_EDGE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of prompts/heard_as.toml, compiled."""
+
+    heard: str  # normalised words tiny.en wrote ("officer", "and off or")
+    meant: str  # the words meant, as they would be written ("offer", "I'd")
+    context: re.Pattern[str]  # over a normalised sentence; group "heard" is the heard words
+    clause: str | None  # None, "ask" or "ask_about_me"
+    example: str  # a sentence the entry rewrites
+    miss: str  # a look-alike it must leave alone
+    line: int  # 1-based line in the file, for messages
+
+
+def _line_of(text: str, heard: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.search(rf"heard\s*=\s*['\"]{re.escape(heard)}['\"]", line):
+            return number
+    return 0
+
+
+def _compile(raw: dict[str, Any], where: str) -> Entry:
+    missing = [k for k in ("heard", "meant", "context", "example", "miss") if not raw.get(k)]
+    if missing:
+        raise UserError(f"{where}: the entry has no {', '.join(missing)}.")
+    heard = str(raw["heard"])
+    if normalise(heard) != heard:
+        raise UserError(f"{where}: heard {heard!r} is not written as normalised words "
+                        f"({normalise(heard)!r}).")
+    context = str(raw["context"])
+    if context.count("_") != 1:
+        raise UserError(f"{where}: the context {context!r} must hold one _ (the heard words).")
+    clause = raw.get("clause")
+    if clause is not None and clause not in _CLAUSE_TESTS:
+        raise UserError(f"{where}: clause {clause!r} is not one of {', '.join(_CLAUSE_TESTS)}.")
+    pattern = context.replace("_", f"(?P<heard>{re.escape(heard)})")
+    try:
+        compiled = re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")
+    except re.error as exc:
+        raise UserError(f"{where}: the context {context!r} is not a valid regular expression "
+                        f"({exc}).") from None
+    if not normalise(str(raw["meant"])):
+        raise UserError(f"{where}: meant {raw['meant']!r} has no words.")
+    return Entry(heard, str(raw["meant"]), compiled, clause, str(raw["example"]),
+                 str(raw["miss"]), int(where.rsplit(" ", 1)[-1] or 0))
+
+
+def parse(source: str, name: str = f"prompts/{_FILE}.toml") -> tuple[Entry, ...]:
+    """The entries of a heard-as file's text, compiled; `UserError` naming the line of a bad one."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"The prompt file {name} is not valid TOML ({exc}).") from None
+    entries = data.get("entries")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise UserError(f"{name} has no entries = [{{heard = ..., meant = ...}}, ...] list.")
+    return tuple(_compile(e, f"{name} line {_line_of(source, str(e.get('heard')))}")
+                 for e in entries)
+
+
+@functools.cache
+def table() -> tuple[Entry, ...]:
+    """The shipped table (or `CLOSER_PROMPTS_DIR`'s), in file order: an earlier entry first."""
+    path = prompts.prompts_dir() / f"{_FILE}.toml"
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(
+            f"The prompt file {path} is missing; restore it from the repository.") from None
+    return parse(source)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A sentence's raw tokens and its normalised words, with where each word came from."""
+
+    tokens: list[str]
+    norm: str  # the normalised words joined by single spaces
+    starts: list[int]  # character offset of each normalised word in `norm`
+    token_of: list[int]  # raw token index of each normalised word
+
+
+def _words(sentence: str) -> _Words:
+    tokens = sentence.split()
+    words: list[str] = []
+    token_of: list[int] = []
+    for i, tok in enumerate(tokens):
+        for w in normalise(tok).split():
+            words.append(w)
+            token_of.append(i)
+    starts, at = [], 0
+    for w in words:
+        starts.append(at)
+        at += len(w) + 1
+    return _Words(tokens, " ".join(words), starts, token_of)
+
+
+def _replace(ws: _Words, first: int, last: int, meant: str) -> list[str]:
+    """The tokens with tokens first..last (inclusive) replaced by `meant`, keeping the leading
+    punctuation of the first, the trailing punctuation of the last and a leading capital."""
+    head = _EDGE.match(ws.tokens[first])
+    tail = _EDGE.match(ws.tokens[last])
+    assert head is not None and tail is not None  # _EDGE matches any string
+    body = head.group(2)
+    word = meant[:1].upper() + meant[1:] if body[:1].isupper() else meant
+    return [*ws.tokens[:first], head.group(1) + word + tail.group(3), *ws.tokens[last + 1:]]
+
+
+def _clause_ok(tokens: list[str], at: int, test: str | None) -> bool:
+    """Does the clause holding raw token `at` of the rewritten sentence pass `test`?"""
+    if test is None:
+        return True
+    sentence = " ".join(tokens)
+    seen = 0
+    for c in clauses(sentence):
+        seen += len(c.raw.split())
+        if at < seen:
+            return c.asks and (test == "ask" or _CANDIDATE.search(c.text) is not None)
+    return False
+
+
+def _rewrite_sentence(sentence: str, entries: tuple[Entry, ...]) -> str:
+    done = 0
+    for entry in entries:
+        size, meant_size = len(entry.heard.split()), len(normalise(entry.meant).split())
+        start = 0
+        while done < _MAX_REWRITES:
+            ws = _words(sentence)
+            m = entry.context.search(ws.norm, start)
+            if m is None:
+                break
+            w0 = ws.starts.index(m.start("heard"))  # the look-arounds put it on a word start
+            first, last = ws.token_of[w0], ws.token_of[w0 + size - 1]
+            start = m.end("heard")
+            whole = (w0 == 0 or ws.token_of[w0 - 1] != first) and (
+                w0 + size == len(ws.token_of) or ws.token_of[w0 + size] != last)
+            if not whole:
+                continue  # part of a token's words ("i'd" -> "i would"): leave the token alone
+            tokens = _replace(ws, first, last, entry.meant)
+            if not _clause_ok(tokens, first, entry.clause):
+                continue
+            _LOGGER.debug("heard %r as %r (prompts/%s.toml line %d)", entry.heard, entry.meant,
+                          _FILE, entry.line)
+            sentence = " ".join(tokens)
+            after = _words(sentence)
+            end_word = w0 + meant_size - 1
+            start = after.starts[end_word] + len(after.norm.split(" ")[end_word])
+            done += 1
+    return sentence
+
+
+def apply(text: str, entries: tuple[Entry, ...] | None = None) -> str:
+    """`text` with every heard-as entry (the shipped table unless given) applied where its
+    context holds; text the table does not touch comes back unchanged, spacing included."""
+    entries = table() if entries is None else entries
+    heard_words = {e.heard.split()[0] for e in entries}
+    if not entries or not heard_words & set(normalise(text).split()):
+        return text
+    out: list[str] = []
+    for piece in _SENTENCE.split(text):
+        if piece is None:
+            continue
+        if not piece or piece.isspace():
+            out.append(piece)
+            continue
+        lead = piece[: len(piece) - len(piece.lstrip())]
+        trail = piece[len(piece.rstrip()):]
+        rewritten = _rewrite_sentence(piece.strip(), entries)
+        out.append(lead + rewritten + trail if rewritten != piece.strip() else piece)
+    return "".join(out)
