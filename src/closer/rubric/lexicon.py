@@ -39,11 +39,12 @@ _LOGGER = logging.getLogger(__name__)
 # equal to the names in src/closer/ and every one must be defined when the grammar loads.
 CONCEPTS = frozenset({
     # text.py: the shape of a question, a request or a statement
-    "embedded_wh", "hedged_statement", "imperatives", "inner_questions", "lead_ins",
+    "embedded_wh", "hedged_statement", "imperatives", "inner_questions", "invitations", "lead_ins",
     "misheard_yes_no", "noise", "question_openers", "question_tags", "question_tags_not_asking",
     "requests", "statement_frames", "subordinate_frame", "wh_inside_yes_no",
     # next_step.py
-    "next_round_words", "ns_followup", "ns_forward", "ns_hiring", "ns_process", "ns_timeline",
+    "next_round_words", "ns_anaphor", "ns_followup", "ns_forward", "ns_hiring", "ns_hiring_object",
+    "ns_names_a_thing", "ns_other_subject", "ns_other_topic", "ns_process", "ns_timeline",
     "ns_veto", "ns_veto_decision_on", "ns_veto_next_for", "ns_veto_step_for", "ns_veto_strong",
     # trial_close.py (and verdict.py)
     "agreement_tags", "offer_words", "tc_advance", "tc_advance_pair", "tc_anaphor",

@@ -7,6 +7,11 @@ and vetoed by what the forward concept is about: a product, project or other non
 step [ns_veto_strong] always. A yes/no ask to be moved forward ("can I count on moving to the next
 step?") is a trial close, not a question about the process. A short follow-up ask ("when's
 that?") counts when the clause before named a stage [ns_followup].
+The ask's TARGET is read too (`about_something_else`): a decision, news or step explicitly
+about a thing that is not the hiring [ns_other_topic], or one a party outside the hiring side
+replies or rules on [ns_other_subject], is not about the hiring unless the hiring's object is
+named [ns_hiring_object]; an ask that carries on from a clause about something else ("...a
+listing, and what's the timeline for it?") is about that too (`refers_to_something_else`).
 `vetoes`/`vetoed` expose the vetoes to callers (a layer adding positives must respect them).
 Each check takes an optional `steps` list and records what it looked at
 (`closer.rubric.explain`).
@@ -30,9 +35,11 @@ def about_process(core: str, steps: list[Step] | None = None) -> bool:
             and explain.has(steps, "ns_process", core, EVIDENCE))
 
 
-def vetoes(clause: Clause | str, steps: list[Step] | None = None) -> tuple[str, ...]:
+def vetoes(clause: Clause | str, steps: list[Step] | None = None,
+           previous: Clause | None = None) -> tuple[str, ...]:
     """Names of the veto concepts that fire on the clause (or its core text): the forward concept
-    is about something other than the hiring. Empty when nothing vetoes it."""
+    is about something other than the hiring. Empty when nothing vetoes it. With `previous` (the
+    clause before), an ask referring back to it is read as about what it named."""
     # The whole clause, its lead-in frame too: "after the pilot with the grocery chain wraps up,
     # what's the next step with them?" is about the pilot.
     core = clause if isinstance(clause, str) else clause.text
@@ -40,12 +47,53 @@ def vetoes(clause: Clause | str, steps: list[Step] | None = None) -> tuple[str, 
     if (explain.has(steps, "ns_veto", core, VETO)
             and not explain.has(steps, "ns_hiring", core, LIFT)):
         fired.append("ns_veto")
+    if about_something_else(core, steps):
+        fired.append("ns_about_something_else")
+    if (previous is not None and not isinstance(clause, str)
+            and refers_to_something_else(clause, previous, steps)):
+        fired.append("ns_refers_to_something_else")
     return tuple(fired)
 
 
-def vetoed(clause: Clause | str) -> bool:
+def vetoed(clause: Clause | str, previous: Clause | None = None) -> bool:
     """Does any veto fire? A caller may add next-step positives only where this is False."""
-    return bool(vetoes(clause))
+    return bool(vetoes(clause, previous=previous))
+
+
+def about_something_else(core: str, steps: list[Step] | None = None) -> bool:
+    """The ask's target is not the hiring: its decision, news or step is about a thing other than
+    the hiring ("...hear back from the council on the roofing tender"), or someone outside the
+    hiring side replies or rules on it ("when does the insurer rule"), and nothing names the
+    hiring's object
+    (the candidate, candidates, the role, an interview, an offer)."""
+    if not (explain.has(steps, "ns_other_topic", core, VETO)
+            or explain.has(steps, "ns_other_subject", core, VETO)):
+        return False
+    return not explain.has(steps, "ns_hiring_object", core, LIFT)
+
+
+def refers_to_something_else(clause: Clause, previous: Clause,
+                             steps: list[Step] | None = None) -> bool:
+    """The ask carries on from a clause about something else (one vetoed itself, or one
+    naming a thing that is not the hiring, and neither the hiring nor the candidate): it refers
+    back to it ("is the board planning a listing, and what's the timeline for it?") or, in the
+    same sentence, names no hiring process of its own ("what's the phasing on the rebuild, and
+    which block comes next?")."""
+    if lexicon.has("ns_hiring_object", clause.core):
+        return False
+    same_subject = previous.sentence == clause.sentence and not about_process(clause.core)
+    if not (explain.has(steps, "ns_anaphor", clause.core, EVIDENCE)
+            or explain.note(steps, "ns_same_sentence_no_process", same_subject, EVIDENCE)):
+        return False
+    before = previous.text
+    if lexicon.has("ns_hiring_object", before):
+        return False
+    strong = (any(lexicon.has(name, before) for name in STRONG_VETOES)
+              or about_something_else(before))
+    if names_stage(before) and not strong:
+        return False  # "does the head of department still sign off, and when would that be?"
+    elsewhere = strong or vetoed(before) or lexicon.has("ns_names_a_thing", before)
+    return explain.note(steps, "ns_before_is_about_something_else", elsewhere, CONTEXT)
 
 
 def names_stage(core: str) -> bool:
@@ -56,12 +104,13 @@ def names_stage(core: str) -> bool:
 def is_next_step(clause: Clause, previous: Clause | None = None,
                  steps: list[Step] | None = None) -> bool:
     """An ask about the process; or a short follow-up ask ("when's that?") about a stage the
-    previous clause named. The process is read before the vetoes, which say what it is about."""
+    previous clause named. The process is read before the vetoes, which say what it is about
+    (with the previous clause, which an "it" may refer to)."""
     core = clause.core
     if not explain.note(steps, "asks", clause.asks, GATE):
         return False
     process = explain.note(steps, "ns_about_process", about_process(core, steps), NEED)
-    if vetoes(clause, steps):
+    if vetoes(clause, steps, previous):
         return False
     if not process:
         if previous is not None and explain.note(steps, "ns_process_frame",
@@ -93,14 +142,18 @@ def mentions_next_step(clause: Clause) -> bool:
     return not clause.asks and about_process(clause.core) and not vetoed(clause.core)
 
 
+def context(clauses: list[Clause], i: int) -> Clause | None:
+    """The clause an ask at index i follows on from: of the last two substantial clauses ("if",
+    "so", "ok" are skipped), one naming a stage wins over a tag between ("the next step is a
+    test, is that right, and what does it involve")."""
+    recent = [p for p in reversed(clauses[max(0, i - 4):i]) if len(p.core.split()) > 2][:2]
+    return next((p for p in recent if names_stage(p.core)), recent[0] if recent else None)
+
+
 def find(clauses: list[Clause], trace: Trace | None = None) -> int | None:
     """Index of the first next-step clause, or None. `trace` records each clause looked at."""
     for i, c in enumerate(clauses):
-        # the last two substantial clauses ("if", "so", "ok" are skipped); one naming a stage wins
-        # over a tag between ("the next step is a test, is that right, and what does it involve")
-        recent = [p for p in reversed(clauses[max(0, i - 4):i]) if len(p.core.split()) > 2][:2]
-        prev = next((p for p in recent if names_stage(p.core)), recent[0] if recent else None)
         steps = None if trace is None else trace.steps(i, "next_step")
-        if explain.note(steps, "next_step", is_next_step(c, prev, steps), RESULT):
+        if explain.note(steps, "next_step", is_next_step(c, context(clauses, i), steps), RESULT):
             return i
     return None

@@ -11,6 +11,9 @@ recruiter explained what happens next") does not ask. Fillers and hedges are rem
 meaning is matched. Recogniser near-misses keep a clause a question: a lost auxiliary ("[do] you
 have any concerns"), "would you" heard as "what you" (a yes/no ask, not a wh-question); a
 first-person request after "and" starts a new clause ("..., and I'd like to know if...").
+A condition or a fronted topic whose main clause is an imperative or an invitation asks too ("if
+anything holds you back on me, tell me", "any worry about my record, put it to me now", "if
+something falls short, this is the moment to say so").
 """
 
 from __future__ import annotations
@@ -97,12 +100,16 @@ def _opens_question(words: list[str], i: int) -> bool:
 
 
 def _opens_after_lead_in(words: list[str], i: int) -> bool:
-    """A question, or a first-person request ("and I'd like to know if..."), starts at word i."""
+    """A question, a first-person request ("and I'd like to know if...") or an imperative
+    ("then fill me in") starts at word i."""
     rest = strip_lead_ins(remove_noise(" ".join(words[i:i + 16])))
     if lexicon.pattern("question_openers", anchored=True).match(rest) is not None:
         return True
     request = lexicon.pattern("requests", anchored=True).match(rest)
-    return rest.startswith("i ") and request is not None
+    if rest.startswith("i ") and request is not None:
+        return True
+    # "raise any doubts now, then FILL ME IN on the timing": a second imperative, a second ask
+    return lexicon.pattern("imperatives", anchored=True).match(rest) is not None
 
 
 def strip_lead_ins(text: str) -> str:
@@ -135,6 +142,13 @@ def _conditional_request(words: list[str], i: int) -> bool:
         for j in range(i + 2, min(len(words), i + 20)))
 
 
+def _main_clause_of_condition(words: list[str], i: int) -> bool:
+    """Word i starts the invitation that is the main clause of a condition before it ("if
+    anything gives you pause, | now is the moment to tell me"): one clause, not two."""
+    invitation = lexicon.pattern("invitations", anchored=True).match(" ".join(words[i:]))
+    return words[0] in ("if", "should") and invitation is not None
+
+
 def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
     """Indices of words that start a new clause inside one sentence."""
     words = [t[0] for t in tokens]
@@ -148,16 +162,19 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
                           and any(w.startswith("thank") for w in words[max(0, i - 6):i]))
         if lexicon.pattern("question_tags", anchored=True).match(" ".join(words[i:])):
             continue  # "there's another round after this, isn't there?": one question
-        if connector and (words[i - 1] in _WH or "between" in words[max(0, i - 4):i]):
+        if connector and (words[i - 1] in _WH or (
+                "between" in words[max(0, i - 4):i] and not after_comma)):
             continue  # "how and when", "between me and what the panel wants": one clause
         if connector and _conditional_request(words, i + 1):
             points.append(i)  # "..., and if anything stands in the way, I'd like to hear it"
             continue
         if (words[i] in _TAIL_ADVERBS and i + 1 < len(words)
-                and _opens_after_lead_in(words, i + 1)):
+                and _opens_after_lead_in(words, i + 1)
+                and not lexicon.pattern("invitations", anchored=True).match(" ".join(words[i:]))):
             points.append(i + 1)  # the adverb ends the clause before: "what happens now | do i..."
-        elif (connector and _opens_after_lead_in(words, i + 1)) or (
-                (after_comma or thanks_then_wh) and _opens_question(words, i)):
+        elif ((connector and _opens_after_lead_in(words, i + 1)) or (
+                (after_comma or thanks_then_wh) and _opens_question(words, i))) and not (
+                _main_clause_of_condition(words, i)):
             points.append(i)
     return sorted(set(points))
 
@@ -171,6 +188,8 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
         # "could you tell me when...", "do you know when...": a wh-question inside a yes/no frame
         inside = lexicon.pattern("wh_inside_yes_no", anchored=True).match(core)
         return True, wh or inside is not None
+    if words and words[0] in ("if", "should") and _conditional_request(words, 0):
+        return True, False  # "if anything holds you back on me, tell me": the main clause asks
     req = (lexicon.find("requests", core)
            or lexicon.pattern("imperatives", anchored=True).match(core))
     if req is not None or lexicon.has("inner_questions", core):
@@ -180,6 +199,14 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
     if inner is not None and len(core[:inner.start()].split()) <= _MAX_BEFORE_WH:
         return not is_statement(core), True
     return False, False
+
+
+def _imperative_after_comma(raw: str) -> bool:
+    """A fronted topic, then an imperative after a comma: "any worry you have about my record,
+    put it to me now" asks (the imperative is the main clause)."""
+    parts = [remove_noise(normalise(p)) for p in raw.split(",")[1:]]
+    imperative = lexicon.pattern("imperatives", anchored=True)
+    return any(imperative.match(strip_lead_ins(p)) for p in parts if p)
 
 
 def _hedged_statement(words: list[str]) -> bool:
@@ -218,6 +245,8 @@ def clauses(text: str) -> list[Clause]:
                       and not lexicon.has("question_tags_not_asking", " ".join(words[-2:]))
                       and not _hedged_statement(words))
             asks, wh = _asks(core, ends_q)
+            if not asks and _imperative_after_comma(raw):
+                asks = True
             out.append(Clause(norm, raw, si, asks, wh, core))
     return _subordinate_frames(_frames_before_colon(out))
 

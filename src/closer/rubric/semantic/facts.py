@@ -2,8 +2,9 @@
 
 The semantic layer embeds the same clauses the rules see (`closer.rubric.text.clauses`, the core
 without lead-ins and fillers) and may only add a pass where the rules' vetoes stay silent:
-- next_step veto: the forward concept is about a product/project/onboarding/career
-  (`next_step.vetoed`), or the clause is a yes/no ask to be moved forward (a trial close);
+- next_step veto: the forward concept is about a product/project/onboarding/career or the ask's
+  target is something else, read with the clause it follows on from (`next_step.vetoed`,
+  `next_step.context`), or the clause is a yes/no ask to be moved forward (a trial close);
 - trial_close veto: the reservation is about pay, the role's history, the team or the product
   (`trial_close.vetoes` "tc_veto"); in the final round, an ask aimed only at another round
   ("final_round_next_round", kept as `next_round_only` and applied by `hybrid.decide`).
@@ -34,14 +35,15 @@ class ClauseFacts:
 def facts_of(cl: list[Clause]) -> list[ClauseFacts]:
     out: list[ClauseFacts] = []
     prev: Clause | None = None
-    for c in cl:
+    for i, c in enumerate(cl):
         tc = trial_close.is_close(c, prev)
         out.append(ClauseFacts(
             text=c.core or c.text,
             asks=c.asks,
             ns_rule=next_step.is_next_step(c),
             tc_rule=tc,
-            ns_veto=next_step.vetoed(c) or trial_close.is_close(c, None),
+            ns_veto=(next_step.vetoed(c, next_step.context(cl, i))
+                     or trial_close.is_close(c, None)),
             tc_veto="tc_veto" in trial_close.vetoes(c),
             next_round_only="final_round_next_round" in trial_close.vetoes(c, "final"),
         ))
