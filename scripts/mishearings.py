@@ -16,8 +16,10 @@ next-step or trial-close grammar names (prompts/phrases_next_step.toml, phrases_
 less common function words (`_FUNCTION_WORDS`). `--all` shows every substitution.
 
 `--f1` then prints next_step / trial_close F1 per degradation with the heard-as table off and on
-(prompts/heard_as.toml, closer.rubric.heard_as), side by side, and every verdict the table
-changed, labelled right or wrong.
+(prompts/heard_as.toml, closer.rubric.heard_as), side by side; how many transcripts the table
+rewrote, how many of those clips are negative for a check, and how many rewrites brought the
+transcript nearer its script (word edit distance; a rewrite that does not is a wrong reading);
+and every verdict the table changed, labelled fixed or BROKEN.
 
 Usage: .venv/bin/python scripts/mishearings.py [--f1] [--all] [--min-count 2]
        [--variants combined,echo,...] [--no-espeak] [--wide]
@@ -130,6 +132,16 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
+def distance(ref: list[str], hyp: list[str]) -> int:
+    """Word edit distance (substitutions, deletions and insertions each cost 1)."""
+    row = list(range(len(hyp) + 1))
+    for i, said in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, heard in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(prev + (said != heard), row[j] + 1, row[j - 1] + 1)
+    return row[-1]
+
+
 def align(ref: list[str], hyp: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Word-level Levenshtein alignment of `hyp` to `ref`, as the runs between matches:
     [(script words, heard words)], each run non-empty on at least one side; pure, deterministic
@@ -226,19 +238,26 @@ def format_table(found: dict[Substitution, list[str]], min_count: int) -> str:
 
 def f1_rows(sets: dict[str, list[Any]], texts: dict[str, dict[str, str]]) -> tuple[str, str]:
     """The side-by-side F1 table and the list of verdicts the table changed."""
-    from closer.rubric import evaluate
+    from closer.rubric import evaluate, heard_as
     from closer.rubric.semantic.hook import fallback_from_env
     from closer.types import Transcript
 
     fallback = fallback_from_env({})
-    head = f"{'variant':<13}" + "".join(f"{c + ' off':>17}{c + ' on':>16}" for c in CHECKS)
+    head = (f"{'variant':<13}" + "".join(f"{c + ' off':>17}{c + ' on':>16}" for c in CHECKS)
+            + "  rewritten  negative  nearer the script")
     lines, changed = [head], []
     for variant, clips in sets.items():
         expected: dict[str, list[bool]] = {c: [] for c in CHECKS}
         got: dict[bool, dict[str, list[bool]]] = {False: {c: [] for c in CHECKS},
                                                   True: {c: [] for c in CHECKS}}
+        rewritten = negative = nearer = 0
         for clip in clips:
             text = texts[variant][clip.id]
+            if heard_as.apply(text) != text:  # a right reading is nearer the script
+                rewritten += 1
+                negative += not all(clip.record[c] for c in CHECKS)
+                said = words(clip.record["text"])
+                nearer += distance(said, words(heard_as.apply(text))) < distance(said, words(text))
             verdicts = {on: evaluate(Transcript(text), clip.record["round"], None, fallback,
                                      mishearings=on) for on in (False, True)}
             for check in CHECKS:
@@ -252,7 +271,8 @@ def f1_rows(sets: dict[str, list[Any]], texts: dict[str, dict[str, str]]) -> tup
                                    f"({right}): {text!r}")
         lines.append(f"{variant:<13}" + "".join(
             f"{speech_fixtures.f1(expected[c], got[False][c]):>17.3f}"
-            f"{speech_fixtures.f1(expected[c], got[True][c]):>16.3f}" for c in CHECKS))
+            f"{speech_fixtures.f1(expected[c], got[True][c]):>16.3f}" for c in CHECKS)
+            + f"  {rewritten:>9} {negative:>9} {nearer:>18}")
     return "\n".join(lines), "\n".join(changed) or "  (none)"
 
 

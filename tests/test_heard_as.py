@@ -22,7 +22,7 @@ SHIPPED = heard_as.table()
 
 
 def _id(entry: heard_as.Entry) -> str:
-    return f"{entry.heard}->{entry.meant}"
+    return entry.name
 
 
 @pytest.mark.parametrize("entry", SHIPPED, ids=_id)
@@ -109,41 +109,54 @@ def test_the_rubric_evidence_quotes_the_reading() -> None:
     assert verdict.checks["next_step"].evidence == "And when would the next conversation be?"
 
 
-SOURCE = """entries = [
-  {heard = "officer", meant = "offer", context = "(an|the) _", example = "e", miss = "m"},
-  %s
-]
+SOURCE = """# a comment
+[officer]
+heard_as = "officer -> offer"
+context = "(an|the) _"
+example = "e"
+miss = "m"
+
+[bad]
+%s
 """
+GOOD = 'heard_as = "x -> y"\ncontext = "_"\nexample = "e"\nmiss = "m"'
 
 
-@pytest.mark.parametrize("line,message", [
-    ('{heard = "Officer", meant = "offer", context = "_", example = "e", miss = "m"}',
-     r"line 3: heard 'Officer' is not written as normalised words"),
-    ('{heard = "x", meant = "y", context = "a b", example = "e", miss = "m"}',
-     r"line 3: the context 'a b' must hold one _"),
-    ('{heard = "x", meant = "y", context = "(_", example = "e", miss = "m"}',
-     r"line 3: the context '\(_' is not a valid regular expression"),
-    ('{heard = "x", meant = "y", context = "_", clause = "statement", example = "e", miss = "m"}',
-     r"line 3: clause 'statement' is not one of ask, ask_about_me"),
-    ('{heard = "x", meant = "y", context = "_"}', r"line 3: the entry has no example, miss"),
-    ('{heard = "x", meant = "?", context = "_", example = "e", miss = "m"}',
-     r"line 3: meant '\?' has no words"),
+@pytest.mark.parametrize("change,message", [
+    (("x -> y", "Officer -> offer"), "bad hears 'Officer', which is not written as normalised"),
+    (("x -> y", "x y"), "bad's heard_as 'x y' is not \"what was heard -> what was meant\""),
+    (("x -> y", "x -> ?"), "bad's heard_as 'x -> \\?' is not"),
+    (('context = "_"', 'context = "a b"'), r"bad's context 'a b' must hold one _"),
+    (('context = "_"', 'context = "(_"'), r"bad's context '\(_' is not a valid regular expression"),
+    (('context = "_"', 'context = "_"\nclause = "statement"'),
+     "bad's clause 'statement' is not one of ask, ask_about_me"),
+    (('example = "e"\nmiss = "m"', ""), "bad has no example, miss"),
+    (('miss = "m"', 'miss = "m"\nexampel = "e"'), "bad has unknown keys exampel"),
 ])
-def test_a_bad_entry_is_named_by_its_line(line: str, message: str) -> None:
-    with pytest.raises(UserError, match=r"^prompts/heard_as.toml " + message):
-        heard_as.parse(SOURCE % line)
+def test_a_bad_entry_is_named_by_its_line(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(UserError, match=r"^prompts/heard_as.toml line 8: " + message):
+        heard_as.parse(SOURCE % GOOD.replace(*change))
+
+
+def test_a_good_file_parses_in_order() -> None:
+    entries = heard_as.parse(SOURCE % GOOD)
+    assert [(e.name, e.heard, e.meant, e.line) for e in entries] == [
+        ("officer", "officer", "offer", 2), ("bad", "x", "y", 8)]
 
 
 def test_a_file_without_entries_says_so() -> None:
     with pytest.raises(UserError, match="has no entries"):
-        heard_as.parse("[other]\nx = 1\n")
+        heard_as.parse("# nothing yet\n")
+    with pytest.raises(UserError, match="line 1: x is not a table"):
+        heard_as.parse("x = 1\n")
+    with pytest.raises(UserError, match="is not valid TOML"):
+        heard_as.parse("[x\n")
 
 
-def test_the_shipped_file_keeps_one_entry_a_line() -> None:
+def test_the_shipped_file_is_readable() -> None:
     source = (Path(__file__).resolve().parents[1] / "prompts" / "heard_as.toml").read_text()
-    entry_lines = [ln for ln in source.splitlines() if ln.strip().startswith("{heard")]
-    assert len(entry_lines) == len(SHIPPED)
-    assert all(e.line for e in SHIPPED)
+    assert max(len(line) for line in source.splitlines()) <= 100
+    assert all(e.line for e in SHIPPED) and len(SHIPPED) == source.count("heard_as = ")
 
 
 # ---- the alignment scripts/mishearings.py counts with ----------------------------------------
@@ -163,3 +176,13 @@ def test_alignment_reports_dropped_and_added_words() -> None:
     assert _align("what next", "so what next") == [((), ("so",))]
     assert _align("what is next", "what was next then") == [(("is",), ("was",)), ((), ("then",))]
     assert _align("a b", "a b") == []
+
+
+def test_distance_counts_word_edits() -> None:
+    def dist(said: str, heard: str) -> int:
+        return mishearings.distance(said.split(), heard.split())
+
+    assert dist("an offer", "and off or") == 3
+    assert dist("what is next", "what is next") == 0
+    assert dist("", "so") == 1
+    assert dist("i would like to know", "i like to know") == 1

@@ -43,48 +43,57 @@ _EDGE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of prompts/heard_as.toml, compiled."""
+    """One table of prompts/heard_as.toml, compiled."""
 
+    name: str  # the table's name ("officer")
     heard: str  # normalised words tiny.en wrote ("officer", "and off or")
     meant: str  # the words meant, as they would be written ("offer", "I'd")
     context: re.Pattern[str]  # over a normalised sentence; group "heard" is the heard words
     clause: str | None  # None, "ask" or "ask_about_me"
     example: str  # a sentence the entry rewrites
     miss: str  # a look-alike it must leave alone
-    line: int  # 1-based line in the file, for messages
+    line: int  # 1-based line of the table's header, for messages
 
 
-def _line_of(text: str, heard: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if re.search(rf"heard\s*=\s*['\"]{re.escape(heard)}['\"]", line):
-            return number
-    return 0
+_KEYS = ("heard_as", "context", "clause", "example", "miss")
 
 
-def _compile(raw: dict[str, Any], where: str) -> Entry:
-    missing = [k for k in ("heard", "meant", "context", "example", "miss") if not raw.get(k)]
+def _line_of(source: str, name: str) -> int:
+    header = re.compile(rf"^\s*(\[\s*{re.escape(name)}\s*\]|{re.escape(name)}\s*=)")
+    return next((n for n, line in enumerate(source.splitlines(), 1) if header.match(line)), 0)
+
+
+def _compile(name: str, raw: dict[str, Any], line: int, where: str) -> Entry:
+    missing = [k for k in ("heard_as", "context", "example", "miss") if not raw.get(k)]
     if missing:
-        raise UserError(f"{where}: the entry has no {', '.join(missing)}.")
-    heard = str(raw["heard"])
+        raise UserError(f"{where}: {name} has no {', '.join(missing)}.")
+    unknown = sorted(set(raw) - set(_KEYS))
+    if unknown:
+        raise UserError(f"{where}: {name} has unknown keys {', '.join(unknown)} "
+                        f"(known: {', '.join(_KEYS)}).")
+    heard, arrow, meant = (part.strip() for part in str(raw["heard_as"]).partition("->"))
+    if not arrow or not heard or not normalise(meant):
+        raise UserError(f"{where}: {name}'s heard_as {raw['heard_as']!r} is not "
+                        "\"what was heard -> what was meant\".")
     if normalise(heard) != heard:
-        raise UserError(f"{where}: heard {heard!r} is not written as normalised words "
-                        f"({normalise(heard)!r}).")
+        raise UserError(f"{where}: {name} hears {heard!r}, which is not written as normalised "
+                        f"words ({normalise(heard)!r}).")
     context = str(raw["context"])
     if context.count("_") != 1:
-        raise UserError(f"{where}: the context {context!r} must hold one _ (the heard words).")
+        raise UserError(f"{where}: {name}'s context {context!r} must hold one _ (the heard "
+                        "words).")
     clause = raw.get("clause")
     if clause is not None and clause not in _CLAUSE_TESTS:
-        raise UserError(f"{where}: clause {clause!r} is not one of {', '.join(_CLAUSE_TESTS)}.")
+        raise UserError(f"{where}: {name}'s clause {clause!r} is not one of "
+                        f"{', '.join(_CLAUSE_TESTS)}.")
     pattern = context.replace("_", f"(?P<heard>{re.escape(heard)})")
     try:
         compiled = re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")
     except re.error as exc:
-        raise UserError(f"{where}: the context {context!r} is not a valid regular expression "
-                        f"({exc}).") from None
-    if not normalise(str(raw["meant"])):
-        raise UserError(f"{where}: meant {raw['meant']!r} has no words.")
-    return Entry(heard, str(raw["meant"]), compiled, clause, str(raw["example"]),
-                 str(raw["miss"]), int(where.rsplit(" ", 1)[-1] or 0))
+        raise UserError(f"{where}: {name}'s context {context!r} is not a valid regular "
+                        f"expression ({exc}).") from None
+    return Entry(name, heard, meant, compiled, clause, str(raw["example"]), str(raw["miss"]),
+                 line)
 
 
 def parse(source: str, name: str = f"prompts/{_FILE}.toml") -> tuple[Entry, ...]:
@@ -93,11 +102,16 @@ def parse(source: str, name: str = f"prompts/{_FILE}.toml") -> tuple[Entry, ...]
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"The prompt file {name} is not valid TOML ({exc}).") from None
-    entries = data.get("entries")
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise UserError(f"{name} has no entries = [{{heard = ..., meant = ...}}, ...] list.")
-    return tuple(_compile(e, f"{name} line {_line_of(source, str(e.get('heard')))}")
-                 for e in entries)
+    out = []
+    for key, raw in data.items():
+        line = _line_of(source, key)
+        if not isinstance(raw, dict):
+            raise UserError(f"{name} line {line}: {key} is not a table ([{key}] with heard_as, "
+                            "context, example, miss).")
+        out.append(_compile(key, raw, line, f"{name} line {line}"))
+    if not out:
+        raise UserError(f"{name} has no entries ([name] tables with heard_as = \"x -> y\").")
+    return tuple(out)
 
 
 @functools.cache
@@ -181,8 +195,8 @@ def _rewrite_sentence(sentence: str, entries: tuple[Entry, ...]) -> str:
             tokens = _replace(ws, first, last, entry.meant)
             if not _clause_ok(tokens, first, entry.clause):
                 continue
-            _LOGGER.debug("heard %r as %r (prompts/%s.toml line %d)", entry.heard, entry.meant,
-                          _FILE, entry.line)
+            _LOGGER.debug("heard %r as %r (prompts/%s.toml [%s])", entry.heard, entry.meant,
+                          _FILE, entry.name)
             sentence = " ".join(tokens)
             after = _words(sentence)
             end_word = w0 + meant_size - 1
