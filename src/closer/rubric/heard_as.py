@@ -86,7 +86,7 @@ def _compile(name: str, raw: dict[str, Any], line: int, where: str) -> Entry:
     if clause is not None and clause not in _CLAUSE_TESTS:
         raise UserError(f"{where}: {name}'s clause {clause!r} is not one of "
                         f"{', '.join(_CLAUSE_TESTS)}.")
-    pattern = context.replace("_", f"(?P<heard>{re.escape(heard)})")
+    pattern = context.replace("_", f"(?<![a-z0-9])(?P<heard>{re.escape(heard)})(?![a-z0-9])")
     try:
         compiled = re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")
     except re.error as exc:
@@ -185,7 +185,7 @@ def _rewrite_sentence(sentence: str, entries: tuple[Entry, ...]) -> str:
             m = entry.context.search(ws.norm, start)
             if m is None:
                 break
-            w0 = ws.starts.index(m.start("heard"))  # the look-arounds put it on a word start
+            w0 = ws.starts.index(m.start("heard"))  # its look-arounds put it on a word start
             first, last = ws.token_of[w0], ws.token_of[w0 + size - 1]
             start = m.end("heard")
             whole = (w0 == 0 or ws.token_of[w0 - 1] != first) and (
