@@ -21,9 +21,10 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# Empty while every file is tuned on (holdout10 joined the tuning set; its before-tuning figures
-# are in the corpus README).
-NOT_TUNED_YET: dict[str, dict[str, float]] = {}
+# holdout11 is the newest, measured once after the tuning on holdout10 (0.908 / 0.844 / 0.977).
+NOT_TUNED_YET: dict[str, dict[str, float]] = {
+    "closes_holdout11.jsonl": {"next_step": 0.90, "trial_close": 0.84, "confident_tone": 0.97},
+}
 TUNED_F1 = 0.95
 # Focused unseen sets (`unseen/*_holdout.jsonl`, one concern each), measured once before tuning like
 # the numbered holdouts (tests/data/README.md) and then tuned on for their concern only: that check
