@@ -27,9 +27,14 @@ GOAL_WER = 0.10
 _NUMBERS = {"2": "two", "3": "three", "1": "one", "4": "four", "5": "five", "b2b": "b to b"}
 
 
+# What a scenario fills into the [scenario] lines (prompts/interviewer.toml), for the voice tests.
+SCENARIO_SAMPLE = {"role": "data engineer", "company": "Acme Analytics", "name": "Dana Whitfield",
+                   "title": "head of data", "next_step": "a panel interview with the CTO"}
+
+
 def interviewer_lines() -> list[str]:
     """Every line the interviewer can say (prompts/interviewer.toml), `{skill}` filled in with
-    each skill."""
+    each skill and a scenario's slots with SCENARIO_SAMPLE."""
     spec = prompts.load("interviewer")
     skills = spec["skills"]
     out: list[str] = []
@@ -42,9 +47,10 @@ def interviewer_lines() -> list[str]:
         elif isinstance(node, list):
             for value in node:
                 walk(value)
+        elif isinstance(node, str) and "{skill}" in node:
+            out.extend(node.format(skill=s) for s in skills)
         elif isinstance(node, str):
-            out.extend(node.format(skill=s) for s in skills) if "{skill}" in node \
-                else out.append(node)
+            out.append(node.format(**SCENARIO_SAMPLE))  # the [scenario] lines, filled in
 
     walk(spec)
     return out
