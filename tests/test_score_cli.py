@@ -31,7 +31,8 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict
 
 
 def _assert_result_shape(obj: dict, file: str, round: str = "first") -> None:
-    assert list(obj) == ["file", "round", "transcript", "checks", "delivery", "score", "order_ok"]
+    assert list(obj) == ["file", "round", "transcript", "checks", "delivery", "score", "order_ok",
+                         "stronger_close"]
     assert obj["file"] == file and obj["round"] == round
     assert isinstance(obj["transcript"], str)
     assert set(obj["checks"]) == CHECK_KEYS
@@ -42,6 +43,7 @@ def _assert_result_shape(obj: dict, file: str, round: str = "first") -> None:
         assert check["tip"] is None or isinstance(check["tip"], str)
     assert isinstance(obj["score"], int) and not isinstance(obj["score"], bool)
     assert obj["order_ok"] in (True, False, None)
+    assert isinstance(obj["stronger_close"], str) and obj["stronger_close"]
 
 
 @pytest.fixture

@@ -2,8 +2,13 @@
 
 `result_json` is the one JSON contract for a scored close (the live drill reuses it):
 {"file", "round", "transcript", "checks": {name: {"passed", "evidence", "tip"}}, "delivery",
-"score", "order_ok"}, plus "explain" (`closer.rubric.explain.describe`) only when asked for
-(`--explain`). A file that could not be read becomes {"file", "error"}.
+"score", "order_ok", "stronger_close"}, plus "explain" (`closer.rubric.explain.describe`) only
+when asked for (`--explain`). A file that could not be read becomes {"file", "error"}.
+
+"stronger_close" (`closer.rubric.rewrite.stronger_close`) is the candidate's close made stronger in
+their own words: always there, also when the close passed everything (then it is the close
+cleaned of any single filler or hedge the tone check let through, in order: usually what was
+said). The human verdict shows it as "A stronger close: ...".
 """
 
 from __future__ import annotations
@@ -22,9 +27,19 @@ _GREEN, _RED, _DIM, _BOLD, _RESET = "\033[32m", "\033[31m", "\033[2m", "\033[1m"
 _WIDTH = 88
 
 
-def result_json(file: str, round: Round, transcript: Transcript, verdict: Verdict,
-                delivery: Delivery | None,
-                explain: dict[str, Any] | None = None) -> dict[str, Any]:
+def stronger_close(transcript: Transcript, verdict: Verdict, **lines: str | None) -> str:
+    """The rewrite of the close (`lines`: `next_step_line`, `trial_close_line`, a scenario's)."""
+    from closer.rubric.rewrite import stronger_close as rewrite
+
+    return rewrite(transcript.text, verdict, **lines)
+
+
+def result_json(file: str | None, round: Round, transcript: Transcript, verdict: Verdict,
+                delivery: Delivery | None, explain: dict[str, Any] | None = None, *,
+                next_step_line: str | None = None,
+                trial_close_line: str | None = None) -> dict[str, Any]:
+    """The JSON object of one scored close (module docstring); the two lines word what the
+    stronger close adds (a scenario's), None: the round's model lines."""
     out = {
         "file": file,
         "round": round,
@@ -33,6 +48,8 @@ def result_json(file: str, round: Round, transcript: Transcript, verdict: Verdic
         "delivery": delivery.to_json() if delivery is not None else None,
         "score": int(verdict.score),
         "order_ok": verdict.order_ok,
+        "stronger_close": stronger_close(transcript, verdict, next_step_line=next_step_line,
+                                         trial_close_line=trial_close_line),
     }
     if explain is not None:
         out["explain"] = explain
@@ -84,9 +101,9 @@ def format_explain(explain: dict[str, Any], color: bool = False) -> list[str]:
 
 def format_verdict(file: str, transcript: Transcript, verdict: Verdict,
                    delivery: Delivery | None, color: bool = False,
-                   explain: dict[str, Any] | None = None) -> str:
-    """A few lines per file: heading, what was said, each check with evidence and tip; with
-    `explain`, why (`format_explain`)."""
+                   explain: dict[str, Any] | None = None, stronger: str | None = None) -> str:
+    """A few lines per file: heading, what was said, each check with evidence and tip, the
+    stronger close (`stronger`, made here when None); with `explain`, why (`format_explain`)."""
     status = _paint("PASS", _GREEN, color) if verdict.passed else _paint("FAIL", _RED, color)
     lines = [f"{_paint(file, _BOLD, color)} ({verdict.round} round): {status}, "
              f"score {verdict.score}/100"]
@@ -107,6 +124,9 @@ def format_verdict(file: str, transcript: Transcript, verdict: Verdict,
         lines.append(f"  order: {order}")
     if delivery is not None:
         lines.append(f"  delivery: {format_delivery(delivery)}")
+    better = stronger if stronger is not None else stronger_close(transcript, verdict)
+    lines += textwrap.wrap(f'A stronger close: "{better}"', _WIDTH, initial_indent="  ",
+                           subsequent_indent="    ")
     if explain is not None:
         lines += format_explain(explain, color)
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """`closer score [--round R] [--json] [--explain] [--model M] FILE...`: score written or spoken
 closes. `--explain` adds why, clause by clause, from what the checks recorded while they decided
-(for audio: of the transcript); in JSON as the "explain" key, absent without the flag.
+(for audio: of the transcript); in JSON as the "explain" key, absent without the flag. Every
+verdict ends with a stronger close in the candidate's own words ("stronger_close" in JSON).
 
 FILE is text (`.txt`, or `-` for stdin) or audio (anything else PyAV decodes). Each unreadable
 file gets one error line in its place and the others are still scored. The speech model loads

@@ -3,7 +3,8 @@
 - `join_transcripts`: every candidate turn in order, as one Transcript (word times shifted), so the
   rubric's order check sees the whole conversation.
 - `one_thing`: the single most important thing to change next time, with a model line.
-- `spoken_feedback` / `verdict_text`: what the coach says and prints.
+- `spoken_feedback` / `verdict_text`: what the coach says and prints (the printed verdict ends with
+  the stronger close of the result, `closer.rubric.rewrite`).
 """
 
 from __future__ import annotations
@@ -116,8 +117,9 @@ def _mark(ok: bool | None) -> str:
 
 
 def verdict_text(round: Round, verdict: Verdict, objection: CheckResult | None,
-                 thing: OneThing) -> str:
-    """A few human lines: each check, the order, objection handling, then the one thing."""
+                 thing: OneThing, stronger_close: str | None = None) -> str:
+    """A few human lines: each check, the order, objection handling, the one thing, then the
+    stronger close (the result's "stronger_close"; None: no line)."""
     ok = verdict.passed and (objection is None or objection.passed)
     lines = [f"Verdict ({round} round): score {verdict.score}, {'passed' if ok else 'not yet'}"]
     for name in CHECKS:
@@ -133,4 +135,6 @@ def verdict_text(round: Round, verdict: Verdict, objection: CheckResult | None,
     lines.append(thing.headline if thing.item is None else f"Change one thing: {thing.headline}")
     if thing.line:
         lines.append(f'  Say: "{thing.line}"')
+    if stronger_close:
+        lines.append(f'A stronger close: "{stronger_close}"')
     return "\n".join(lines)

@@ -269,7 +269,8 @@ def run_drill(setup: DrillSetup, script: Script, deps: DrillDeps, once: bool = F
         r.result["attempt_id"] = r.attempt_id  # the history row (None when nothing saved it)
     if r.verdict is not None and r.one_thing is not None and r.result is not None:
         spoken = feedback.spoken_feedback(r.verdict, r.objection, r.one_thing, deps.coach)
-        text = feedback.verdict_text(setup.round, r.verdict, r.objection, r.one_thing)
+        text = feedback.verdict_text(setup.round, r.verdict, r.objection, r.one_thing,
+                                     r.result.get("stronger_close"))
         if once:  # the verdict appears right after the answer; the coach speaks after it
             deps.sink.result(r.result, text)
             _LOGGER.debug("result emitted %.3f s after the answer was in", _since(t_heard))
