@@ -30,9 +30,13 @@ def _holdout_number(path: Path) -> int:
     return int(found.group(1)) if found else 0
 
 
-# Focused unseen sets (one concern each, such as hesitancy_holdout.jsonl), written blind like the
-# numbered holdouts; they are not "the newest" file, but are held to its no-near-copy rule.
-FOCUSED = sorted(UNSEEN_DIR.glob("*_holdout.jsonl"))
+# Focused unseen sets (one concern each, such as hesitancy_holdout.jsonl and its sequel
+# hesitancy_holdout2.jsonl), written blind like the numbered holdouts; they are not "the newest"
+# file, but are held to its no-near-copy rule. Numbered ones sort after the first of their concern.
+FOCUSED = sorted(
+    (p for p in UNSEEN_DIR.glob("*_holdout*.jsonl") if not p.name.startswith("closes")),
+    key=lambda p: (p.stem.rstrip("0123456789"), _holdout_number(p)),
+)
 FILES = (
     sorted(DATA_DIR.glob("closes*.jsonl"))
     + sorted(UNSEEN_DIR.glob("closes*.jsonl"), key=_holdout_number)
@@ -54,10 +58,16 @@ PREFIXES = {
     "closes_holdout10.jsonl": "r",
     "closes_holdout11.jsonl": "q",
     "hesitancy_holdout.jsonl": "n",
+    "hesitancy_holdout2.jsonl": "k",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
-MIN_CLOSES = {"closes.jsonl": 280, "closes_holdout.jsonl": 120, "hesitancy_holdout.jsonl": 140}
+MIN_CLOSES = {
+    "closes.jsonl": 280,
+    "closes_holdout.jsonl": 120,
+    "hesitancy_holdout.jsonl": 140,
+    "hesitancy_holdout2.jsonl": 150,
+}
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 
 ROUNDS = ("first", "second", "final")
