@@ -203,11 +203,11 @@ def test_a_scenario_line_that_does_not_pass_gives_way_to_the_model_line() -> Non
 
 
 def test_the_words_dropped_are_the_tone_checks_own_lists() -> None:
-    from closer.rubric import tone
+    from closer.rubric import tone, weak_words
 
-    assert set(rewrite.WEAK_LISTS) == {*tone.MARKER_LISTS, "self_deprecation",
-                                       *tone.HESITANCY_KINDS}
-    assert set(rewrite.READ_LISTS) == {*rewrite.WEAK_LISTS, "sign_off"}
+    assert set(weak_words.WEAK_LISTS) == {*tone.MARKER_LISTS, "self_deprecation",
+                                          *tone.HESITANCY_KINDS}
+    assert set(weak_words.READ_LISTS) == {*weak_words.WEAK_LISTS, "sign_off"}
 
 
 def test_content_words_leave_out_function_words_and_weak_language() -> None:

@@ -6,11 +6,11 @@ worked and changes only what did not:
   verdict's `CheckResult.evidence`, matched to `text.clauses`), and the candidate's other clauses
   (thanks, statements of substance, other questions), in their order, before the two asks.
 - DROPPED, word by word: what the tone check counts as weak language, read over the whole close
-  with its own lexicon (`tone.MARKER_LISTS`: fillers, hedges, apologies, permission). Where
-  self-deprecation or a hesitant sentence (`tone.HESITANCY_KINDS`: worry about how it went, backing
-  down, a disclaimer, a way out) is heard, its stretch between commas goes (in a statement, up to
-  the next joiner: "it's totally your call, of course" goes whole); so do a clause of only
-  sign-offs and the joiners ("and", "so") that start a sentence.
+  (`closer.rubric.weak_words`) with its own lexicon (`tone.MARKER_LISTS`: fillers, hedges,
+  apologies, permission). Where self-deprecation or a hesitant sentence (`tone.HESITANCY_KINDS`:
+  worry about how it went, backing down, a disclaimer, a way out) is heard, its stretch between
+  commas goes (in a statement, up to the next joiner: "it's totally your call, of course" goes
+  whole); so do a clause of only sign-offs and the joiners ("and", "so") that start a sentence.
 - TURNED: in the final round, a trial close aimed only at another round is aimed at the offer in
   the candidate's words ("...from sending me to the next stage?" -> "...from offering me the
   job?", `prompts/rewrite.toml` [[to_the_offer]]).
@@ -24,9 +24,11 @@ the model line in their place, so a stronger close always passes all three check
 A close that already passes everything comes back cleaned and in order: usually the original,
 without any single filler or hedge the tone check let through.
 
-`content_words(text)`: the set of normalised words (lower case, contractions expanded) that are
-not function words (`prompts/rewrite.toml`) and not inside weak language or a sign-off (the tone
-lexicon). A close "asked anything" (`asked_anything`) when any clause of it asks (`Clause.asks`).
+`content_words(text)` (`closer.rubric.weak_words`): the set of normalised words (lower case,
+contractions expanded) that are not function words (`prompts/rewrite.toml`) and not weak language
+as the rewrite reads it (a marker's or a sign-off's words; the stretch of self-deprecation or of a
+hesitant sentence). A close "asked anything" (`asked_anything`) when any clause of it asks
+(`Clause.asks`).
 A stronger close keeps at least half of the content words of any close that asked anything
 (`kept_share`; tested over the whole labelled corpus).
 """
@@ -37,41 +39,28 @@ import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from closer import prompts
-from closer.rubric import lexicon, tone
+from closer.rubric import lexicon
 from closer.rubric.text import Clause, clauses, normalise
 from closer.rubric.verdict import evaluate
+from closer.rubric.weak_words import (
+    LIGHT_LISTS,
+    PUNCT_END,
+    WEAK_LISTS,
+    WHOLE_STRETCH_LISTS,
+    Said,
+    content_words,
+    table,
+)
 from closer.types import Round, Transcript, Verdict
 
 _LOGGER = logging.getLogger(__name__)
 
-# Every tone list the rewrite reads (the tone check's own, named here as literals so that
-# tests/test_lexicon.py can see which lists the code uses; tests check they are tone's).
-READ_LISTS = ("fillers", "hedges", "apologies", "permission", "self_deprecation",
-              "worry_how_it_went", "backing_down", "disclaimer", "way_out", "sign_off")
-WEAK_LISTS = (*tone.MARKER_LISTS, "self_deprecation", *tone.HESITANCY_KINDS)
-# Lists whose one hit makes its whole stretch weak (the other words there were carrying it).
-WHOLE_STRETCH_LISTS = ("self_deprecation", *tone.HESITANCY_KINDS)
-LIGHT_LISTS = ("fillers", "apologies")  # the lighter cleaning, when the full one breaks an ask
-_PUNCT_END = re.compile(r"[,;:.!?\u2014\u2013-]+$")
 _LEFT_REQUEST = re.compile(r"^(if )?you (could|would|can|might|will) (.+)$", re.IGNORECASE)
 _ASKED_AGAIN = re.compile(r"^(could|would|can|might|will) you\b", re.IGNORECASE)
 _FOLLOW_UP = 3  # words: a clause this short goes on the sentence before it ("and when?")
 _PRONOUN_I = re.compile(r"(?<![\w'])i(?=(?:'|\u2019)(?:m|d|ll|ve)\b|(?![\w']))")
-
-
-@functools.cache
-def _table() -> dict[str, list[str]]:
-    return prompts.load("rewrite")
-
-
-@functools.lru_cache(maxsize=8192)
-def _words(token: str) -> tuple[str, ...]:
-    """One raw token normalised (a token is read many times while a rewrite is tried)."""
-    return tuple(normalise(token).split())
 
 
 @dataclass(frozen=True)
@@ -132,114 +121,6 @@ def _groups(cl: Sequence[Clause]) -> list[list[int]]:
     return out
 
 
-# --- the close as tokens, read the way the tone check reads it ---------------------------------
-
-@dataclass(frozen=True)
-class _Said:
-    """The raw tokens of the clauses, the clause and the stretch (up to a token ending in
-    punctuation) of each, and the normalised text the tone lists read (commas kept) with the
-    token each of its characters came from (-1: a space between tokens)."""
-
-    tokens: tuple[str, ...]
-    clause_of: tuple[int, ...]
-    stretch_of: tuple[int, ...]
-
-    @classmethod
-    def of(cls, cl: Sequence[Clause]) -> _Said:
-        tokens: list[str] = []
-        clause_of: list[int] = []
-        stretch_of: list[int] = []
-        stretch = 0
-        for j, c in enumerate(cl):
-            for tok in c.raw.split():
-                tokens.append(tok)
-                clause_of.append(j)
-                stretch_of.append(stretch)
-                stretch += bool(_PUNCT_END.search(tok))
-            stretch += 1
-        return cls(tuple(tokens), tuple(clause_of), tuple(stretch_of))
-
-    def _read(self, gone: AbstractSet[int] = frozenset(),
-              commas: bool = True) -> tuple[str, list[int]]:
-        """The normalised text of the tokens but `gone` (commas kept, unless not `commas`; not
-        the comma of a function word before a token gone: "i just, [um,] want"), and the token
-        each of its characters came from (-1: a space between tokens)."""
-        parts: list[str] = []
-        owner: list[int] = []
-        function = set(_table()["function_words"])
-        for i, tok in enumerate(self.tokens):
-            words = _words(tok)
-            if i in gone or not words:
-                continue
-            comma = commas and _PUNCT_END.search(tok) is not None and not (
-                i + 1 in gone and " ".join(words) in function)
-            piece = " ".join(words) + ("," if comma else "")
-            if parts:
-                parts.append(" ")
-                owner.append(-1)
-            parts.append(piece)
-            owner.extend([i] * len(piece))
-        return "".join(parts), owner
-
-    @staticmethod
-    def _covered(norm: str, owner: list[int], lists: Sequence[str]) -> set[int]:
-        """The tokens that lie wholly inside matches of `lists`."""
-        covered = [False] * len(norm)
-        for name in READ_LISTS:
-            for m in lexicon.pattern(name).finditer(norm) if name in lists else ():
-                covered[m.start():m.end()] = [True] * (m.end() - m.start())
-        chars: dict[int, list[int]] = {}
-        for k, o in enumerate(owner):
-            if o >= 0 and norm[k] != ",":
-                chars.setdefault(o, []).append(k)
-        return {i for i, ks in chars.items() if all(covered[k] for k in ks)}
-
-    @staticmethod
-    def _hits(norm: str, owner: list[int], lists: Sequence[str]) -> list[set[int]]:
-        """The tokens each match of `lists` reaches into."""
-        return [{o for o in owner[m.start():m.end()] if o >= 0} for name in READ_LISTS
-                if name in lists for m in lexicon.pattern(name).finditer(norm)]
-
-    def drop(self, lists: Sequence[str], whole: Sequence[str] = (),
-             asks: Sequence[bool] = ()) -> set[int]:
-        """The tokens wholly inside a match of `lists`, and every token of a stretch that a match
-        of `whole` reaches into, and, in a clause that asks nothing (`asks`, per clause), of the
-        stretches after it up to a joiner."""
-        norm, owner = self._read()
-        out = self._covered(norm, owner, lists)
-        # read again without those words: "i just, [um,] want to say" hedges, "i am [probably]
-        # rubbish at this" runs oneself down
-        out |= self._covered(*self._read(out), lists)
-        rest = self._read(out, commas=False)
-        hit = {o for hits in (self._hits(norm, owner, whole), self._hits(*rest, whole))
-               for h in hits for o in h}
-        stretches = {self.stretch_of[o] for o in hit}
-        # in a clause that asks nothing, the sentence goes on to the next joiner ("it's totally
-        # your call, of course" goes whole; "..., but thanks for having me" stays)
-        joiners = set(_table()["connectors"])
-        for i in range(1, len(self.tokens)):
-            st, prev = self.stretch_of[i], self.stretch_of[i - 1]
-            if (prev in stretches and st != prev and self.clause_of[i] == self.clause_of[i - 1]
-                    and not asks[self.clause_of[i]]
-                    and " ".join(_words(self.tokens[i])) not in joiners):
-                stretches.add(st)
-        return out | {i for i, st in enumerate(self.stretch_of) if st in stretches}
-
-    def words(self, group: Sequence[int], drop: set[int]) -> str:
-        """The group's words without the dropped tokens, tidied."""
-        kept: list[str] = []
-        function = set(_table()["function_words"])
-        for i, j in enumerate(self.clause_of):
-            if j not in group:
-                continue
-            if i not in drop:
-                kept.append(self.tokens[i])
-            elif kept and kept[-1].endswith(",") and " ".join(_words(kept[-1])) in function:
-                kept[-1] = kept[-1][:-1]  # "are you, [uh,] going": the comma was the filler's
-        text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", " ".join(kept))
-        return re.sub(r"\s+([,;:.!?])", r"\1", text).strip()
-
-
 def _has_substance(text: str) -> bool:
     """Something besides sign-offs and fillers ("thanks for your time": yes; "okay, cool": no)."""
     norm = normalise(text)
@@ -252,10 +133,10 @@ def _has_substance(text: str) -> bool:
 
 @functools.cache
 def _offer_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
-    table = _table()
-    another = f"(?P<round>(?:{table['next_round']}){table['round_tail']})"
+    data = table()
+    another = f"(?P<round>(?:{data['next_round']}){data['round_tail']})"
     return tuple((re.compile(rule["pattern"].replace("{round}{tail}", another), re.IGNORECASE),
-                  rule["replace"]) for rule in table["to_the_offer"])
+                  rule["replace"]) for rule in data["to_the_offer"])
 
 
 def _turn(text: str) -> tuple[str, str] | None:
@@ -285,9 +166,9 @@ def round_questions(text: str) -> list[str]:
     else:
         return []
     named = re.sub(r"^(the|your) ", "a ", m.group("round").strip(), flags=re.IGNORECASE)
-    bare = re.sub(rf"(?:{_table()['round_tail']})$", "", named, flags=re.IGNORECASE).strip()
+    bare = re.sub(rf"(?:{table()['round_tail']})$", "", named, flags=re.IGNORECASE).strip()
     who = m.groupdict().get("who")
-    ask = str(_table()["next_round_question"])
+    ask = str(table()["next_round_question"])
     full = f"{bare} with {who}" if who and " with " not in named else named
     return list(dict.fromkeys(ask.format(round=r) for r in (full, named, bare) if r))
 
@@ -299,7 +180,7 @@ def _start(text: str) -> str:
     again ("[I was wondering if] you could walk me through" -> "could you walk me through"), the
     first letter up."""
     words = text.split()
-    joiners = set(_table()["connectors"])
+    joiners = set(table()["connectors"])
     while len(words) > 1 and normalise(words[0]) in joiners:
         words = words[1:]
     text = " ".join(words).lstrip(" ,;:")
@@ -324,7 +205,7 @@ def _render(units: Sequence[_Unit]) -> str:
     out = []
     for piece in pieces:
         text = _PRONOUN_I.sub("I", " ".join(u.text for u in piece))
-        text = _PUNCT_END.sub("", _start(text)).strip()
+        text = PUNCT_END.sub("", _start(text)).strip()
         if not text:
             continue
         said_end = piece[-1].end
@@ -377,7 +258,7 @@ def stronger_close(transcript_text: str, verdict: Verdict, *, next_step_line: st
     model = {"ns": [_Unit(next_step_line, True)] if next_step_line else plain["ns"],
              "tc": [_Unit(trial_close_line, True)] if trial_close_line else plain["tc"]}
     cl = clauses(transcript_text or "")
-    said = _Said.of(cl)
+    said = Said.of(cl)
     ns, tc = verdict.checks["next_step"], verdict.checks["trial_close"]
     ns_at = _evidence_indices(cl, ns.evidence) if ns.passed else []
     tc_at = _evidence_indices(cl, tc.evidence, ns_at) if tc.passed else []
@@ -435,21 +316,6 @@ def stronger_close(transcript_text: str, verdict: Verdict, *, next_step_line: st
 
 
 # --- the measures of a rewrite (docstring; tests) ----------------------------------------------
-
-def _words_of_substance(text: str) -> set[str]:
-    function = set(_table()["function_words"])
-    return {w for w in normalise(text).split() if w not in function}
-
-
-def content_words(text: str) -> set[str]:
-    """The normalised words of `text` that are not function words and not weak language as the
-    rewrite reads it: a marker's or a sign-off's words, and the whole stretch of a
-    self-deprecating or hesitant sentence (in a statement, up to the next joiner)."""
-    cl = clauses(text)
-    said = _Said.of(cl)
-    drop = said.drop((*WEAK_LISTS, "sign_off"), WHOLE_STRETCH_LISTS, [c.asks for c in cl])
-    return _words_of_substance(" ".join(t for i, t in enumerate(said.tokens) if i not in drop))
-
 
 def asked_anything(text: str) -> bool:
     return any(c.asks for c in clauses(text))
