@@ -21,10 +21,9 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout11 is the newest, measured once after the tuning on holdout10 (0.908 / 0.844 / 0.977).
-NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    "closes_holdout11.jsonl": {"next_step": 0.90, "trial_close": 0.84, "confident_tone": 0.97},
-}
+# holdout11 (measured at 0.908 / 0.844 / 0.977 before tuning) is now tuned on and held to
+# TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
+NOT_TUNED_YET: dict[str, dict[str, float]] = {}
 TUNED_F1 = 0.95
 # Focused unseen sets (`unseen/*_holdout.jsonl`, one concern each), measured once before tuning like
 # the numbered holdouts (tests/data/README.md) and then tuned on for their concern only: that check

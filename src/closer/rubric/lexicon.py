@@ -39,6 +39,7 @@ _LOGGER = logging.getLogger(__name__)
 # equal to the names in src/closer/ and every one must be defined when the grammar loads.
 CONCEPTS = frozenset({
     # text.py: the shape of a question, a request or a statement
+    "answer_openers", "dangling_question_ends",
     "embedded_wh", "hedged_statement", "imperatives", "inner_questions", "invitations", "lead_ins",
     "misheard_yes_no", "noise", "question_openers", "question_tags", "question_tags_not_asking",
     "requests", "statement_frames", "subordinate_frame", "wh_inside_yes_no",
@@ -49,7 +50,7 @@ CONCEPTS = frozenset({
     # trial_close.py (and verdict.py)
     "agreement_tags", "offer_words", "tc_advance", "tc_advance_pair", "tc_anaphor",
     "tc_candidate", "tc_candidate_strong", "tc_direction_pair", "tc_judgement",
-    "tc_judgement_wh", "tc_offer_pair", "tc_own_work", "tc_reservation", "tc_veto",
+    "tc_judgement_wh", "tc_offer_pair", "tc_own_work", "tc_reservation", "tc_veto", "tc_wanted",
     # tone.py
     "apologies", "fillers", "hedges", "permission", "self_deprecation", "sign_off",
     "backing_down", "disclaimer", "keeps_the_ask", "way_out", "worry_how_it_went",

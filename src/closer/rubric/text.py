@@ -11,6 +11,8 @@ recruiter explained what happens next") does not ask. Fillers and hedges are rem
 meaning is matched. Recogniser near-misses keep a clause a question: a lost auxiliary ("[do] you
 have any concerns"), "would you" heard as "what you" (a yes/no ask, not a wh-question); a
 first-person request after "and" starts a new clause ("..., and I'd like to know if...").
+A question Whisper cut in two at a thinking pause ("Is there any reason why? You wouldn't feel
+comfortable passing me on.") is one sentence again before it is split into clauses.
 A condition or a fronted topic whose main clause is an imperative or an invitation asks too ("if
 anything holds you back on me, tell me", "any worry about my record, put it to me now", "if
 something falls short, this is the moment to say so").
@@ -31,8 +33,13 @@ _CONNECTORS = frozenset({"and", "but", "so", "also", "then", "or", "okay", "ok",
 _THANKS_END = frozenset({"you", "much", "today", "time"})
 _WH = frozenset({"what", "when", "where", "who", "whom", "whose", "which", "how", "why"})
 _ASIDE = re.compile(r",\s*if any\s*,", re.IGNORECASE)  # "what reservations, if any, do you have"
+_DANGLING_MARK = re.compile(r"(\?|\.\.\.|\u2026)[\"')»”]*$")  # "...why?" / "...why..." at a pause
+_FINAL_MARK = re.compile(r"[.!?\u2026]*[\"')»”]*$")
 _MAX_BEFORE_WH = 2  # words before an inner "what's next" that leave it an ask ("cool what's next")
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
+# A verb after a pause that carries one of these on ("you'll, well, offer me..."): not an imperative.
+_AUXILIARIES = frozenset({"will", "would", "could", "can", "might", "may", "should", "shall",
+                          "must"})
 _TAIL_ADVERBS = frozenset({"now", "then"})  # "what happens now | do I wait": stays with the left
 # A time asked after a preposition ("on what day...", "by which date...", "within what time frame")
 # is a wh-question (about a timeline, not a yes/no request).
@@ -165,6 +172,8 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
         if connector and (words[i - 1] in _WH or (
                 "between" in words[max(0, i - 4):i] and not after_comma)):
             continue  # "how and when", "between me and what the panel wants": one clause
+        if connector and words[i - 1] in _AUXILIARIES:
+            continue  # "I'm hoping you'll, well, offer me the role": the verb of "you'll"
         if connector and _conditional_request(words, i + 1):
             points.append(i)  # "..., and if anything stands in the way, I'd like to hear it"
             continue
@@ -204,9 +213,15 @@ def _asks(core: str, ends_q: bool) -> tuple[bool, bool]:
 def _imperative_after_comma(raw: str) -> bool:
     """A fronted topic, then an imperative after a comma: "any worry you have about my record,
     put it to me now" asks (the imperative is the main clause)."""
-    parts = [remove_noise(normalise(p)) for p in raw.split(",")[1:]]
+    pieces = [remove_noise(normalise(p)) for p in raw.split(",")]
     imperative = lexicon.pattern("imperatives", anchored=True)
-    return any(imperative.match(strip_lead_ins(p)) for p in parts if p)
+    for k in range(1, len(pieces)):
+        before = [w for w in " ".join(pieces[:k]).split() if w not in _CONNECTORS]
+        if before and before[-1] in _AUXILIARIES:
+            continue  # "I'm hoping you'll, sort of, offer me the job": the verb of "you'll"
+        if pieces[k] and imperative.match(strip_lead_ins(pieces[k])):
+            return True
+    return False
 
 
 def _hedged_statement(words: list[str]) -> bool:
@@ -225,11 +240,53 @@ def is_statement(core: str) -> bool:
     return lexicon.pattern("statement_frames", anchored=True).match(core) is not None
 
 
+def _continues(question: str, sentence: str) -> bool:
+    """Is `sentence` the rest of `question`, cut off at a pause after a word that cannot end it
+    ("is there any reason why?" + "You wouldn't feel comfortable...")? The question has words
+    before that word ("Why? Because I love this work." is a question and its answer), and the
+    sentence asks nothing itself and does not open as an answer ("because...", "yes...")."""
+    if _DANGLING_MARK.search(question) is None:
+        return False
+    q = strip_lead_ins(remove_noise(normalise(question)))
+    if len(q.split()) < 2 or lexicon.find("dangling_question_ends", q) is None:
+        return False  # (its entries end in "$": a match ends the question)
+    rest = remove_noise(normalise(sentence))
+    if not rest or lexicon.pattern("answer_openers", anchored=True).match(rest):
+        return False
+    if q.endswith(" to") and lexicon.pattern("imperatives", anchored=True).match(rest):
+        return True  # "would you be happy to? | Put me forward.": the bare verb "to" wants
+    return not _asks(strip_lead_ins(rest), False)[0]
+
+
+def _rejoin(question: str, sentence: str) -> str:
+    """"Is there any reason why?" + "You wouldn't..." -> "Is there any reason why you
+    wouldn't...?" (the question's mark ends the whole)."""
+    first, *more = sentence.split(maxsplit=1)
+    pronoun_i = first[:1] == "I" and (len(first) == 1 or not first[1].isalpha())
+    if not pronoun_i and first[1:2].islower():
+        first = first[:1].lower() + first[1:]  # "You" -> "you"; "I'd", "CEO" stay
+    rest = _FINAL_MARK.sub("", " ".join([first, *more])).rstrip()
+    return f"{_DANGLING_MARK.sub('', question).rstrip()} {rest}?"
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a close, a question cut in two at a pause rejoined (`_continues`)."""
+    out: list[str] = []
+    for s in _SENTENCE_END.split(text.strip()):
+        s = (s or "").strip()
+        if not s:
+            continue
+        if out and _continues(out[-1], s):
+            out[-1] = _rejoin(out[-1], s)
+        else:
+            out.append(s)
+    return out
+
+
 def clauses(text: str) -> list[Clause]:
     """Split a close into clauses, each marked as asking or not."""
     out: list[Clause] = []
-    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s and s.strip()]
-    for si, sent in enumerate(sentences):
+    for si, sent in enumerate(sentences(text)):
         sent = _ASIDE.sub(" if any ", sent)
         tokens = _tokens(sent)
         if not tokens:

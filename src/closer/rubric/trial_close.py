@@ -13,7 +13,9 @@ when it has
 - or an agreement tag after a fit statement or a hoped-for advancement ("...a fantastic fit. Do you
   agree?", "I'm hoping you'll offer me the job. Will you?").
 A reservation about the candidate's own work in the same clause counts as about the candidate
-("anything about how I handled the case study that worries you?").
+("anything about how I handled the case study that worries you?"), and one about "it" or "that"
+after a clause naming their work or what they want [tc_own_work, tc_wanted] ("I want to go
+through to the practical, so tell me what would stop that").
 Vetoed when the reservation is about something else [tc_veto: pay, the role's history, the team,
 the product] and no advancement is named. In the final round a close aimed only at another round
 [next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
@@ -113,9 +115,11 @@ def _wh(clause: Clause, steps: list[Step] | None) -> bool:
 
 def _about_own_work(core: str, previous: Clause | None, steps: list[Step] | None) -> bool:
     """A reservation about "it" right after the candidate named their own work ("...how I did on
-    the case study. Anything about it that gives you pause?")."""
+    the case study. Anything about it that gives you pause?") or what they want ("I'd like the
+    job, and I'd like to know if anything would stop you offering it")."""
     return (previous is not None and explain.has(steps, "tc_anaphor", core, EVIDENCE)
-            and explain.has(steps, "tc_own_work", previous.core, CONTEXT))
+            and (explain.has(steps, "tc_own_work", previous.core, CONTEXT)
+                 or explain.has(steps, "tc_wanted", previous.core, CONTEXT)))
 
 
 def _next_round_only(core: str, steps: list[Step] | None = None) -> bool:
