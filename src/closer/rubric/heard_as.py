@@ -136,12 +136,18 @@ class _Words:
     token_of: list[int]  # raw token index of each normalised word
 
 
+@functools.lru_cache(maxsize=8192)
+def _token_words(token: str) -> tuple[str, ...]:
+    """A raw token's normalised words (cached: the same tokens come back in every close)."""
+    return tuple(normalise(token).split())
+
+
 def _words(sentence: str) -> _Words:
     tokens = sentence.split()
     words: list[str] = []
     token_of: list[int] = []
     for i, tok in enumerate(tokens):
-        for w in normalise(tok).split():
+        for w in _token_words(tok):
             words.append(w)
             token_of.append(i)
     starts, at = [], 0
@@ -175,13 +181,26 @@ def _clause_ok(tokens: list[str], at: int, test: str | None) -> bool:
     return False
 
 
+def _heard_in(norm: str, heard: str) -> bool:
+    """Are the heard words in `norm` as whole words? An entry's context can match only then."""
+    at = norm.find(heard)
+    while at >= 0:
+        end = at + len(heard)
+        if (at == 0 or norm[at - 1] == " ") and (end == len(norm) or norm[end] == " "):
+            return True
+        at = norm.find(heard, at + 1)
+    return False
+
+
 def _rewrite_sentence(sentence: str, entries: tuple[Entry, ...]) -> str:
     done = 0
+    ws = _words(sentence)  # made again only when a rewrite changes the sentence
     for entry in entries:
+        if not _heard_in(ws.norm, entry.heard):
+            continue  # the cheap test first: most entries' words are not in a sentence
         size, meant_size = len(entry.heard.split()), len(normalise(entry.meant).split())
         start = 0
         while done < _MAX_REWRITES:
-            ws = _words(sentence)
             m = entry.context.search(ws.norm, start)
             if m is None:
                 break
@@ -198,19 +217,26 @@ def _rewrite_sentence(sentence: str, entries: tuple[Entry, ...]) -> str:
             _LOGGER.debug("heard %r as %r (prompts/%s.toml [%s])", entry.heard, entry.meant,
                           _FILE, entry.name)
             sentence = " ".join(tokens)
-            after = _words(sentence)
+            ws = _words(sentence)
             end_word = w0 + meant_size - 1
-            start = after.starts[end_word] + len(after.norm.split(" ")[end_word])
+            start = ws.starts[end_word] + len(ws.norm.split(" ")[end_word])
             done += 1
     return sentence
+
+
+@functools.lru_cache(maxsize=8)
+def _any_heard(entries: tuple[Entry, ...]) -> re.Pattern[str]:
+    """One regex for the first heard word of every entry: a close with none of them (nearly
+    every close) is left alone after one search."""
+    firsts = sorted({re.escape(e.heard.split()[0]) for e in entries}, key=len, reverse=True)
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(firsts)})(?![a-z0-9])")
 
 
 def apply(text: str, entries: tuple[Entry, ...] | None = None) -> str:
     """`text` with every heard-as entry (the shipped table unless given) applied where its
     context holds; text the table does not touch comes back unchanged, spacing included."""
     entries = table() if entries is None else entries
-    heard_words = {e.heard.split()[0] for e in entries}
-    if not entries or not heard_words & set(normalise(text).split()):
+    if not entries or _any_heard(entries).search(normalise(text)) is None:
         return text
     out: list[str] = []
     for piece in _SENTENCE.split(text):
