@@ -57,6 +57,7 @@ PREFIXES = {
     "closes_holdout9.jsonl": "s",
     "closes_holdout10.jsonl": "r",
     "closes_holdout11.jsonl": "q",
+    "closes_holdout12.jsonl": "m",
     "hesitancy_holdout.jsonl": "n",
     "hesitancy_holdout2.jsonl": "k",
 }
