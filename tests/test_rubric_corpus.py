@@ -25,11 +25,20 @@ _spec.loader.exec_module(eval_rubric)
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {}
 TUNED_F1 = 0.95
-# Focused unseen sets (`unseen/*_holdout.jsonl`, one concern each), measured once before tuning like
-# the numbered holdouts (tests/data/README.md) and then tuned on for their concern only: that check
-# is held to the tuned goal on both classes, the others to their before-tuning F1 (rounded down).
+# Focused unseen sets (`unseen/*_holdout*.jsonl`, one concern each), measured once before tuning
+# like the numbered holdouts (tests/data/README.md) and then tuned on for their concern only: that
+# check is held to the tuned goal on both classes, the others to their before-tuning F1 (rounded
+# down).
+# One not tuned on yet is held to its before-tuning F1 on every check, "not_confident" being the
+# confident_tone F1 of the not-confident class.
 FOCUSED = {
     "hesitancy_holdout.jsonl": {"next_step": 0.94, "trial_close": 0.94},
+    "hesitancy_holdout2.jsonl": {
+        "next_step": 0.97,
+        "trial_close": 0.91,
+        "confident_tone": 0.77,
+        "not_confident": 0.58,
+    },
 }
 
 
@@ -47,10 +56,13 @@ def test_f1_per_check(path: Path) -> None:
     for check, m in figures.items():
         floor = floors.get(check, TUNED_F1)
         assert m["f1"] >= floor, (check, m, [(r["id"], c) for r, c, _ in wrong if c == check])
-    if "confident_tone" not in floors:
+    # the not-confident class: its own floor when measured, else the tuned goal unless the
+    # confident class is spared it too
+    neg_floor = floors.get("not_confident", None if "confident_tone" in floors else TUNED_F1)
+    if neg_floor is not None:
         tone = figures["confident_tone"]
-        assert tone["f1_neg"] >= TUNED_F1, (tone, [r["id"] for r, c, _ in wrong
-                                                  if c == "confident_tone"])
+        assert tone["f1_neg"] >= neg_floor, (tone, [r["id"] for r, c, _ in wrong
+                                                    if c == "confident_tone"])
 
 
 def test_only_the_newest_unseen_file_is_spared_the_tuned_goal() -> None:
