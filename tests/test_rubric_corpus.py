@@ -23,7 +23,15 @@ _spec.loader.exec_module(eval_rubric)
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
 # holdout11 (measured at 0.908 / 0.844 / 0.977 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
-NOT_TUNED_YET: dict[str, dict[str, float]] = {}
+NOT_TUNED_YET: dict[str, dict[str, float]] = {
+    # holdout12, measured once at 8e66f49: 0.860 (178/207) / 0.864 / 0.971, not confident 0.942
+    "closes_holdout12.jsonl": {
+        "next_step": 0.85,
+        "trial_close": 0.86,
+        "confident_tone": 0.97,
+        "not_confident": 0.94,
+    },
+}
 TUNED_F1 = 0.95
 # Focused unseen sets (`unseen/*_holdout*.jsonl`, one concern each), measured once before tuning
 # like the numbered holdouts (tests/data/README.md) and then tuned on for their concern only: that
