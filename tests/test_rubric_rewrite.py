@@ -152,6 +152,7 @@ def test_the_final_round_gets_the_offer_line_when_no_words_turn() -> None:
      "would anything stop you from offering me the job?"),
     ("would you put me through to the next round", "would you offer me the job"),
     ("Can I count on moving to the next round?", "Can I count on an offer?"),
+    ("Will you send me on to a round with the CEO as well?", "Will you offer me the job as well?"),
     ("anything that would keep me out of round two", "anything that would keep you from offering "
      "me the job"),
     ("what's the weather like", None),
