@@ -37,7 +37,7 @@ _DANGLING_MARK = re.compile(r"(\?|\.\.\.|\u2026)[\"')»”]*$")  # "...why?" / "
 _FINAL_MARK = re.compile(r"[.!?\u2026]*[\"')»”]*$")
 _MAX_BEFORE_WH = 2  # words before an inner "what's next" that leave it an ask ("cool what's next")
 _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after", "with", "in"})
-# A verb after a pause that carries one of these on ("you'll, well, offer me..."): not an imperative.
+# A verb after a pause that carries one of these on ("you'll, well, offer me..."): no imperative.
 _AUXILIARIES = frozenset({"will", "would", "could", "can", "might", "may", "should", "shall",
                           "must"})
 _TAIL_ADVERBS = frozenset({"now", "then"})  # "what happens now | do I wait": stays with the left
