@@ -82,6 +82,11 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     return buf.getvalue()
 
 
+class Stopped(KeyboardInterrupt):
+    """Stop in the page: the session ends as Ctrl-C ends it at the terminal (finished attempts
+    saved, the drill under way dropped)."""
+
+
 class PageMicrophone:
     """The page's microphone (see the module docstring). Thread-safe."""
 
@@ -90,6 +95,7 @@ class PageMicrophone:
         self._open = threading.Event()
         self._gone: str | None = None  # why the page's audio cannot come any more
         self._done = threading.Event()
+        self._stopped = threading.Event()
         self.gap_s = gap_s
         self.blocks_dropped = 0  # arrived while closed (the interviewer was speaking)
 
@@ -113,9 +119,16 @@ class PageMicrophone:
     def done_pressed(self) -> bool:
         return self._done.is_set()
 
+    def stop(self) -> None:
+        """Stop in the page: this answer and every later one raise `Stopped`."""
+        self._stopped.set()
+        self.close()
+
     def chunks(self) -> Iterator[np.ndarray]:
         import numpy as np
 
+        if self._stopped.is_set():
+            raise Stopped()
         if self._gone:
             raise DeviceError(self._gone)
         self._drain()
@@ -129,6 +142,8 @@ class PageMicrophone:
                 except queue.Empty:
                     raise DeviceError("The page stopped sending microphone audio.") from None
                 if block is None:
+                    if self._stopped.is_set():
+                        raise Stopped()
                     if self._gone:
                         raise DeviceError(self._gone)
                     return

@@ -191,39 +191,20 @@ def _load_transcriber(options: WebDrillOptions) -> Future[Any]:
     return future
 
 
-class _Stopped(KeyboardInterrupt):
-    """Stop in the page: the session ends as Ctrl-C ends it at the terminal."""
-
-
-class StoppableMicrophone(PageMicrophone):
-    def __init__(self) -> None:
-        super().__init__()
-        self.stop_requested = threading.Event()
-
-    def chunks(self) -> Any:
-        if self.stop_requested.is_set():
-            raise _Stopped()
-        for chunk in super().chunks():
-            if self.stop_requested.is_set():
-                raise _Stopped()
-            yield chunk
-
-
 class DrillRun:
     """One page's session: its adapters and the worker thread running the engine."""
 
     def __init__(self, services: Services, outbox: Outbox, make_deps: Any = None) -> None:
         self.services = services
         self.outbox = outbox
-        self.mic = StoppableMicrophone()
+        self.mic = PageMicrophone()
         self.speaker: PageSpeaker | None = None
         self.sink = PageSink(outbox)
         self._make_deps = make_deps or build_deps
         self.thread: threading.Thread | None = None
 
     def stop(self) -> None:
-        self.mic.stop_requested.set()
-        self.mic.close()
+        self.mic.stop()
         if self.speaker is not None:
             self.speaker.cancel()
 
