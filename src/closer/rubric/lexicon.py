@@ -50,7 +50,8 @@ CONCEPTS = frozenset({
     # trial_close.py (and verdict.py)
     "agreement_tags", "offer_words", "tc_advance", "tc_advance_pair", "tc_anaphor",
     "tc_candidate", "tc_candidate_strong", "tc_direction_pair", "tc_judgement",
-    "tc_judgement_wh", "tc_offer_pair", "tc_own_work", "tc_reservation", "tc_veto", "tc_wanted",
+    "tc_judgement_wh", "tc_offer_pair", "tc_own_work", "tc_place_in_it", "tc_reservation",
+    "tc_veto", "tc_wanted",
     # tone.py
     "apologies", "fillers", "hedges", "permission", "self_deprecation", "sign_off",
     "backing_down", "disclaimer", "keeps_the_ask", "way_out", "worry_how_it_went",

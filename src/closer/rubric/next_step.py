@@ -78,15 +78,21 @@ def refers_to_something_else(clause: Clause, previous: Clause,
     naming a thing that is not the hiring, and neither the hiring nor the candidate): it refers
     back to it ("is the board planning a listing, and what's the timeline for it?") or, in the
     same sentence, names no hiring process of its own ("what's the phasing on the rebuild, and
-    which block comes next?")."""
+    which block comes next?"), or is framed by a time clause about it ("once the survey of the
+    wind farm is done, what's the following phase?"). A clause about the candidate's own showing
+    ("I'm not sure I was any good today, but who decides?") is not something else."""
     if lexicon.has("ns_hiring_object", clause.core):
         return False
-    same_subject = previous.sentence == clause.sentence and not about_process(clause.core)
+    same_sentence = previous.sentence == clause.sentence
+    same_subject = same_sentence and not about_process(clause.core)
+    frame = lexicon.pattern("subordinate_frame", anchored=True).match(previous.core)
+    framed = same_sentence and not previous.asks and frame is not None
     if not (explain.has(steps, "ns_anaphor", clause.core, EVIDENCE)
-            or explain.note(steps, "ns_same_sentence_no_process", same_subject, EVIDENCE)):
+            or explain.note(steps, "ns_same_sentence_no_process", same_subject, EVIDENCE)
+            or explain.note(steps, "ns_framed_by_the_clause_before", framed, EVIDENCE)):
         return False
     before = previous.text
-    if lexicon.has("ns_hiring_object", before):
+    if lexicon.has("ns_hiring_object", before) or lexicon.has("tc_own_work", before):
         return False
     strong = (any(lexicon.has(name, before) for name in STRONG_VETOES)
               or about_something_else(before))
@@ -116,8 +122,12 @@ def is_next_step(clause: Clause, previous: Clause | None = None,
         if previous is not None and explain.note(steps, "ns_process_frame",
                                                  _process_frame(previous), CONTEXT):
             return not _asks_to_advance(clause, steps)
-        if previous is None or not explain.note(steps, "ns_names_stage",
-                                                names_stage(previous.core), CONTEXT):
+        # the stage must be the hiring's: "what's the next round of funding expected to look
+        # like, and when?" names a round of something else
+        if previous is None or not explain.note(
+                steps, "ns_names_stage",
+                names_stage(previous.core)
+                and not any(lexicon.has(name, previous.core) for name in STRONG_VETOES), CONTEXT):
             return False
         followup = lexicon.pattern("ns_followup", anchored=True).match(core)
         return explain.note(steps, "ns_followup", followup is not None, GATE,

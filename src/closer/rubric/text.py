@@ -40,6 +40,8 @@ _FRAMES = frozenset({"based", "given", "having", "considering", "from", "after",
 # A verb after a pause that carries one of these on ("you'll, well, offer me..."): no imperative.
 _AUXILIARIES = frozenset({"will", "would", "could", "can", "might", "may", "should", "shall",
                           "must"})
+# The subject of a modal inversion ("could I", "would you"): the verb is still to come.
+_INVERTED_SUBJECTS = frozenset({"i", "you", "we"})
 _TAIL_ADVERBS = frozenset({"now", "then"})  # "what happens now | do I wait": stays with the left
 # A time asked after a preposition ("on what day...", "by which date...", "within what time frame")
 # is a wh-question (about a timeline, not a yes/no request).
@@ -156,6 +158,13 @@ def _main_clause_of_condition(words: list[str], i: int) -> bool:
     return words[0] in ("if", "should") and invitation is not None
 
 
+def _inversion_waits(before: list[str]) -> bool:
+    """The words so far end in a modal and its subject ("could I", "would you", fillers and hedges
+    aside): a question waiting for its verb, so a pause here starts no new clause."""
+    rest = remove_noise(" ".join(before)).split()
+    return len(rest) >= 2 and rest[-2] in _AUXILIARIES and rest[-1] in _INVERTED_SUBJECTS
+
+
 def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
     """Indices of words that start a new clause inside one sentence."""
     words = [t[0] for t in tokens]
@@ -174,6 +183,8 @@ def _split_points(tokens: list[tuple[str, int, bool]]) -> list[int]:
             continue  # "how and when", "between me and what the panel wants": one clause
         if connector and words[i - 1] in _AUXILIARIES:
             continue  # "I'm hoping you'll, well, offer me the role": the verb of "you'll"
+        if _inversion_waits(words[:i]):
+            continue  # "Could I, sort of, have the job?": the verb comes after the pause
         if connector and _conditional_request(words, i + 1):
             points.append(i)  # "..., and if anything stands in the way, I'd like to hear it"
             continue

@@ -15,7 +15,9 @@ when it has
 A reservation about the candidate's own work in the same clause counts as about the candidate
 ("anything about how I handled the case study that worries you?"), and one about "it" or "that"
 after a clause naming their work or what they want [tc_own_work, tc_wanted] ("I want to go
-through to the practical, so tell me what would stop that").
+through to the practical, so tell me what would stop that"). The candidate's place in a stage or
+list the clause before named, by a pronoun [tc_place_in_it] ("...the final shortlist, and is my
+name on it?"), is advancement.
 Vetoed when the reservation is about something else [tc_veto: pay, the role's history, the team,
 the product] and no advancement is named. In the final round a close aimed only at another round
 [next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from closer.rubric import explain
+from closer.rubric import explain, lexicon
 from closer.rubric.explain import CONTEXT, EVIDENCE, GATE, LIFT, RESULT, VETO, Step, Trace
 from closer.rubric.text import Clause
 from closer.types import Round
@@ -84,7 +86,10 @@ def vetoed(clause: Clause | str, round: Round = "first") -> bool:
     return bool(vetoes(clause, round))
 
 
-def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None = None) -> bool:
+def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None = None,
+             substantial: Clause | None = None) -> bool:
+    """`previous`: the clause before (a lone hedge skipped); `substantial`: the last clause before
+    of more than two words (past "and", "sorry": what a pronoun refers to), or None: `previous`."""
     core = clause.core
     if not explain.note(steps, "asks", clause.asks, GATE):
         return False
@@ -97,6 +102,8 @@ def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None =
     if explain.has(steps, "tc_reservation", core, EVIDENCE) and (candidate or advance or own_work):
         return True
     if advance and not _wh(clause, steps):
+        return True
+    if _place_in_stage_before(clause, substantial or previous, steps):
         return True
     if judges_candidate(core, steps) and not _wh(clause, steps):
         return True
@@ -122,6 +129,23 @@ def _about_own_work(core: str, previous: Clause | None, steps: list[Step] | None
                  or explain.has(steps, "tc_wanted", previous.core, CONTEXT)))
 
 
+def _place_in_stage_before(clause: Clause, previous: Clause | None,
+                           steps: list[Step] | None) -> bool:
+    """The candidate's place in the stage or list the clause before named ("who makes the call on
+    the final shortlist, and is my name on it?", "what comes next, and would I be part of it?"):
+    advancement by a pronoun, so only after a clause naming a stage, a list or a selection."""
+    return (previous is not None and not _wh(clause, steps)
+            and explain.has(steps, "tc_place_in_it", clause.core, EVIDENCE)
+            and explain.note(steps, "tc_stage_before", _stage_before(previous.core), CONTEXT))
+
+
+def _stage_before(core: str) -> bool:
+    """Does the clause name a stage, a list or the selection ("the final shortlist", "when will
+    you pick people for the trial day", "what comes next")?"""
+    return any(lexicon.has(name, core)
+               for name in ("ns_process", "next_round_words", "ns_timeline"))
+
+
 def _next_round_only(core: str, steps: list[Step] | None = None) -> bool:
     return (explain.has(steps, "next_round_words", core, EVIDENCE)
             and not explain.has(steps, "offer_words", core, EVIDENCE))
@@ -132,9 +156,10 @@ def find(clauses: list[Clause], trace: Trace | None = None) -> TrialClose | None
     `trace` records each clause looked at."""
     found: TrialClose | None = None
     prev: Clause | None = None
+    substantial: Clause | None = None
     for i, c in enumerate(clauses):
         steps = None if trace is None else trace.steps(i, "trial_close")
-        close = is_close(c, prev, steps)
+        close = is_close(c, prev, steps, substantial)
         next_round_only = close and _next_round_only(c.core, steps)
         if explain.note(steps, "trial_close", close, RESULT):
             tc = TrialClose(i, next_round_only)
@@ -143,4 +168,6 @@ def find(clauses: list[Clause], trace: Trace | None = None) -> TrialClose | None
             found = found or tc
         if c.core:  # an agreement tag looks past a lone hedge ("..., maybe, would you agree?")
             prev = c
+        if len(c.core.split()) > 2:  # "..., and, sorry, would I be part of it?": past "sorry"
+            substantial = c
     return found

@@ -35,8 +35,9 @@ class ClauseFacts:
 def facts_of(cl: list[Clause]) -> list[ClauseFacts]:
     out: list[ClauseFacts] = []
     prev: Clause | None = None
+    substantial: Clause | None = None  # as trial_close.find reads the clause before
     for i, c in enumerate(cl):
-        tc = trial_close.is_close(c, prev)
+        tc = trial_close.is_close(c, prev, None, substantial)
         out.append(ClauseFacts(
             text=c.core or c.text,
             asks=c.asks,
@@ -49,6 +50,8 @@ def facts_of(cl: list[Clause]) -> list[ClauseFacts]:
         ))
         if c.core:
             prev = c
+        if len(c.core.split()) > 2:
+            substantial = c
     return out
 
 
