@@ -54,3 +54,23 @@ def test_whole_questions_and_answers_stay_apart(text: str) -> None:
 def test_an_answer_after_why_is_no_ask() -> None:
     cl = clauses("Why? Because I love this work.")
     assert [c.asks for c in cl] == [True, False]
+
+
+@pytest.mark.parametrize(("text", "core"), [
+    ("Could I, sort of, have the job?", "could i have the job"),
+    ("Would you, kind of, see me in the final?", "would you see me in the final"),
+    ("Will we, um, have the offer by Friday?", "will we have the offer by friday"),
+])
+def test_a_modal_inversion_waits_for_its_verb_across_a_pause(text: str, core: str) -> None:
+    """A pause after "could I" or "would you" starts no new clause: the verb is still to come."""
+    asks = [c for c in clauses(text) if c.asks]
+    assert [c.core for c in asks] == [core]
+
+
+@pytest.mark.parametrize("text", [
+    "If any doubt remains about my record, now's the time to say so.",
+    "If something in my answers bothered you, nows the moment to tell me.",
+])
+def test_nows_the_time_is_an_invitation(text: str) -> None:
+    """"now's" expands to "now is", so the invitation after the condition asks."""
+    assert any(c.asks for c in clauses(text))
