@@ -109,8 +109,10 @@ def keyword_objection(objection: str, reply: Transcript, round: str) -> CheckRes
 
 
 def fake_result_json(file: Any, round: str, transcript: Transcript, verdict: Verdict,
-                     delivery: Any) -> dict:
-    return {"file": file, "round": round, "transcript": transcript.text,
+                     delivery: Any, **lines: str | None) -> dict:
+    """closer.report.result_json's shape; `lines` (a scenario's wording of the added asks) are
+    kept so tests can see what the flow passed."""
+    return {"worded": lines, "file": file, "round": round, "transcript": transcript.text,
             "checks": {n: verdict.checks[n].to_json() for n in CHECKS},
             "score": verdict.score, "passed": verdict.passed, "order_ok": verdict.order_ok,
             "delivery": None}

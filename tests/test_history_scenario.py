@@ -144,3 +144,28 @@ def test_closer_history_scenario(scenarios: Path, capsys: pytest.CaptureFixture)
     assert main(["history", "--scenario", "  "]) == 2
     assert capsys.readouterr().err.strip() == ("closer: --scenario needs part of a scenario "
                                                "name, e.g. --scenario acme.")
+
+
+def test_the_table_shows_a_scenario_column_only_when_one_was_used(scenarios: Path) -> None:
+    from closer.history import views
+
+    with open_history(scenarios) as h:
+        table = views.format_table(h.recent(20)).splitlines()
+        generic = views.format_table([a for a in h.recent(20) if a.scenario is None])
+    assert table[0].split()[-1] == "scenario"
+    assert table[1].endswith("data engineer at Acme") and table[4].split()[-1] == "-"  # id 2
+    assert "scenario" not in generic.splitlines()[0]  # an all-generic history: no empty column
+
+
+def test_csv_always_has_scenario_and_objection_columns(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from closer.history import views
+
+    with open_history(tmp_path) as h:
+        h.add(make_attempt(scenario="nurse at St. Brigid's", objection="The role asks for ACLS."))
+        h.add(make_attempt())
+        rows = list(csv.DictReader(io.StringIO(views.export_csv(h.all()))))
+    assert [(r["scenario"], r["objection"]) for r in rows] == [
+        ("nurse at St. Brigid's", "The role asks for ACLS."), ("", "")]

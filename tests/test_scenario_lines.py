@@ -164,3 +164,68 @@ def test_objection_for_is_one_seeded_choice() -> None:
     picks = [objection_for(spot, random.Random(s)) for s in range(40)]
     assert picks == [objection_for(spot, random.Random(s)) for s in range(40)]
     assert set(picks) == set(word_weak_spot(spot).options) and len(set(picks)) > 1
+
+
+# ---- the stronger close's added asks, worded for the scenario ------------------------------
+
+def _close_lines(scenario: Scenario | None, round_: str) -> dict:
+    from closer.scenario.lines import close_lines
+
+    return close_lines(scenario, round_, prompts.load("model_lines")["scenario"])  # type: ignore[arg-type]
+
+
+def test_the_added_asks_name_the_company_the_real_next_step_and_the_role() -> None:
+    second = _close_lines(ACME, "second")
+    assert second["next_step_line"] == (
+        "What does the next step in Acme's interview process look like?")
+    assert second["trial_close_line"].endswith(
+        "passing me on to a system design interview with two senior engineers?")
+    first = _close_lines(ACME, "first")  # the file's next step is the second round's
+    assert first["trial_close_line"] is None and "Acme's" in first["next_step_line"]
+    final = _close_lines(ACME, "final")
+    assert final["trial_close_line"].endswith("offering me the data engineer role?")
+    assert "when do you expect Acme to make a decision" in final["next_step_line"]
+
+
+@pytest.mark.parametrize("scenario", [
+    None, Scenario("x"), Scenario("x", next_step="We'll call you on Friday.", round="first"),
+    Scenario("x", role="nurse")], ids=["generic", "empty", "sentence", "role-only"])
+def test_what_the_scenario_does_not_give_keeps_the_model_lines(scenario: Scenario | None) -> None:
+    lines = _close_lines(scenario, "first")
+    assert lines == {"next_step_line": None, "trial_close_line": None}
+
+
+def test_every_example_scenario_worded_close_passes_all_checks() -> None:
+    """What the stronger close adds must itself pass, in every round, for every shipped example
+    (a worded ask the rubric misses would teach the wrong thing)."""
+    from closer.rubric import evaluate
+    from closer.rubric.rewrite import stronger_close
+    from closer.scenario.load import load_scenario_file
+    from closer.types import Transcript
+
+    files = sorted((prompts.prompts_dir() / "scenarios").glob("*.toml"))
+    assert files
+    for path in files:
+        scenario = load_scenario_file(path)
+        for round_ in ("first", "second", "final"):
+            lines = _close_lines(scenario, round_)
+            for said in ("Thanks for today.", "Um, sorry, I guess that's all from me."):
+                better = stronger_close(said, evaluate(Transcript(said), round_), **lines)
+                verdict = evaluate(Transcript(better), round_)
+                assert verdict.passed and verdict.order_ok is not False, (path.name, better)
+                assert all(line is None or line in better for line in lines.values())
+
+
+def test_a_scenario_drill_words_the_stronger_close_for_it() -> None:
+    from closer.drill.flow import run_drill
+    from closer.report import result_json
+    from drill_fakes import Rig, said
+
+    setup = DrillSetup(round="second", seed=3, scenario=ACME)
+    rig = Rig()
+    deps = replace(rig.deps([said("Thanks, I enjoyed hearing about the platform."),
+                             said("Thanks, that's fair.")]), result_json=result_json)
+    r = run_drill(setup, pick_script(setup), deps)
+    assert r.result is not None
+    assert "Acme's interview process" in r.result["stronger_close"]
+    assert "a system design interview with two senior engineers?" in r.result["stronger_close"]

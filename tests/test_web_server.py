@@ -142,6 +142,7 @@ def test_history_endpoints(client, history):
     assert [r["id"] for r in rows] == [second, first]
     assert rows[1]["checks"] == {"next_step": True, "trial_close": True, "confident_tone": True}
     assert rows[1]["has_audio"] and not rows[0]["has_audio"]
+    assert rows[0]["scenario"] is None  # the page's Scenario column shows a dash
     one = client.get(q(f"/api/attempts/{first}")).json()
     assert one["score"] == 80 and "audio_path" not in one
     wav = client.get(q(f"/api/attempts/{first}/audio"))

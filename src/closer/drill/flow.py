@@ -231,7 +231,14 @@ def _score(c: _Conversation) -> None:
             _LOGGER.warning("delivery measure failed: %s", exc)
     r.verdict = deps.evaluate(r.transcript, r.setup.round, r.delivery)
     r.one_thing = feedback.one_thing(r.verdict, r.objection, deps.coach)
-    result = dict(deps.result_json(None, r.setup.round, r.transcript, r.verdict, r.delivery))
+    from closer import prompts
+    from closer.scenario.lines import close_lines
+
+    # the stronger close's added asks say the scenario's company, role and real next step
+    worded = close_lines(r.setup.scenario, r.setup.round,
+                         prompts.load("model_lines").get("scenario", {}))
+    result = dict(deps.result_json(None, r.setup.round, r.transcript, r.verdict, r.delivery,
+                                   **worded))
     result["exchange"] = r.exchange
     result["objection_handling"] = None if r.objection is None else {
         **r.objection.to_json(), "line": r.script.reply, "kind": r.script.reply_kind}

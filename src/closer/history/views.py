@@ -1,7 +1,9 @@
 """Pure text views of stored attempts: the history table, one attempt's replay text, CSV and JSON.
 
 Times are stored in UTC and shown in the local zone. Check columns follow `closer.types.CHECKS`,
-then any other check an attempt carries (e.g. "objection_handling") in name order.
+then any other check an attempt carries (e.g. "objection_handling") in name order. The table
+shows a scenario column only when an attempt was made with one (most are generic, and the
+column would be all dashes); CSV always has `scenario` and `objection`, so its columns are stable.
 """
 
 from __future__ import annotations
@@ -50,12 +52,15 @@ def _wpm(attempt: StoredAttempt) -> str:
 def format_table(attempts: Sequence[StoredAttempt]) -> str:
     """Aligned table, one row per attempt in the order given."""
     checks = check_names(attempts)
+    with_scenario = any(a.scenario for a in attempts)
     header = ["id", "when", "mode", "round", "score",
-              *(_CHECK_LABELS.get(c, c) for c in checks), "wpm"]
+              *(_CHECK_LABELS.get(c, c) for c in checks), "wpm",
+              *(["scenario"] if with_scenario else [])]
     rows = [[str(a.id), local_time(a.created_at), a.mode, a.round, str(a.score),
-             *(_MARK[a.check_passed(c)] for c in checks), _wpm(a)] for a in attempts]
+             *(_MARK[a.check_passed(c)] for c in checks), _wpm(a),
+             *([a.scenario or "-"] if with_scenario else [])] for a in attempts]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    numeric = {0, 4, len(header) - 1}  # right-aligned columns
+    numeric = {0, 4, header.index("wpm")}  # right-aligned columns
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.rjust(w) if i in numeric else c.ljust(w)
@@ -66,8 +71,9 @@ def format_table(attempts: Sequence[StoredAttempt]) -> str:
 
 def format_replay(attempt: StoredAttempt) -> str:
     """The exchange as a script, then the verdict check by check, then delivery figures."""
+    scenario = f", scenario {attempt.scenario}" if attempt.scenario else ""
     out = [f"Attempt {attempt.id}, {local_time(attempt.created_at)}, {attempt.mode}, "
-           f"{attempt.round} round", ""]
+           f"{attempt.round} round{scenario}", ""]
     for turn in attempt.exchange:
         who = "You" if turn.get("speaker") == "candidate" else "Interviewer"
         out.append(f"{who}: {turn.get('text', '')}")
@@ -119,7 +125,7 @@ def export_csv(attempts: Sequence[StoredAttempt]) -> str:
     checks = check_names(attempts)
     header = ["id", "created_at", "mode", "round", "score", "passed", "order_ok",
               *(f"{c}_passed" for c in checks), *_DELIVERY_FIELDS, *_EXTRA_FIELDS,
-              "transcript", "audio_path"]
+              "scenario", "objection", "transcript", "audio_path"]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
@@ -131,6 +137,6 @@ def export_csv(attempts: Sequence[StoredAttempt]) -> str:
             *(_flag(a.check_passed(c)) for c in checks),
             *(delivery.get(k, "") for k in _DELIVERY_FIELDS),
             *(_flag(v) if isinstance(v, bool) else ("" if v is None else v) for v in extra),
-            a.transcript, a.audio_path or "",
+            a.scenario or "", a.objection or "", a.transcript, a.audio_path or "",
         ])
     return buf.getvalue()

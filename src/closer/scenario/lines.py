@@ -1,6 +1,7 @@
 """The interviewer's scenario lines (`[scenario]` of `prompts/interviewer.toml`), pure and seeded:
 the opener before the wrap-up ("Thanks for coming in for the data engineer role at Acme.") and the
-answer to the next-step question from the scenario's `next_step`.
+answer to the next-step question from the scenario's `next_step`; and, from `[scenario]` of
+`prompts/model_lines.toml`, the candidate's own asks worded for it, which the stronger close adds.
 """
 
 from __future__ import annotations
@@ -48,6 +49,31 @@ def next_step_answer(scenario: Scenario, round: Round, templates: dict[str, Any]
         step = step[0].lower() + step[1:]  # "A panel ..." -> "The next step is a panel ..."
     found = usable(list(templates.get("next_step", [])), {"next_step": step})
     return fill(rng.choice(found), {"next_step": step}) if found else None
+
+
+def close_lines(scenario: Scenario | None, round: Round, templates: dict[str, Any]
+                ) -> dict[str, str | None]:
+    """The stronger close's added asks worded for `scenario` (`next_step_line`,
+    `trial_close_line`; None: the round's model line). The real next step is named only when it
+    is a phrase for this round ("passing me on to a panel interview with the CTO"): a whole
+    sentence ("We'll call you on Friday.") or another round's step would not fit the ask."""
+    if scenario is None:
+        return {"next_step_line": None, "trial_close_line": None}
+    values = fields(scenario)
+    step = scenario.next_step
+    if step and step[-1] not in ".!?" and scenario.round in (None, round):
+        first = step.split(" ", 1)[0]
+        if first[:1].isupper() and first.lower() in _LOWER_STARTS:
+            step = step[0].lower() + step[1:]
+        values["next_step"] = step
+    suffix = "_final" if round == "final" else ""
+
+    def line(key: str) -> str | None:
+        template = templates.get(key + suffix)
+        found = usable([template], values) if isinstance(template, str) else []
+        return fill(found[0], values) if found else None
+
+    return {"next_step_line": line("next_step"), "trial_close_line": line("trial_close")}
 
 
 # determiners that begin a phrase and are lower case inside a sentence ("A panel with the CTO")

@@ -250,7 +250,7 @@ def _row(a: Any) -> dict[str, Any]:
     from closer.history.views import local_time
 
     return {"id": a.id, "when": local_time(a.created_at), "mode": a.mode, "round": a.round,
-            "score": a.score, "passed": a.passed,
+            "scenario": a.scenario, "score": a.score, "passed": a.passed,
             "checks": {name: a.check_passed(name) for name in a.checks},
             "has_audio": a.audio_path is not None}
 

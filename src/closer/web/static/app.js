@@ -341,7 +341,7 @@ async function refreshHistory() {
 function historyRow(row) {
   const tr = document.createElement("tr");
   const checks = Object.entries(row.checks).map(([k, v]) => `${(LABELS[k] || k.replace("_", " ")).split(" ")[0]} ${v ? "✓" : "✗"}`).join("  ");
-  for (const text of [`#${row.id}`, row.when, row.mode, row.round, String(row.score), checks]) tr.append(el("td", null, text));
+  for (const text of [`#${row.id}`, row.when, row.mode, row.round, row.scenario || "—", String(row.score), checks]) tr.append(el("td", null, text));
   const audioCell = el("td");
   if (row.has_audio) {
     const button = el("button", null, "Play");
