@@ -8,7 +8,13 @@ empty/near-empty close is not. Nor is any of the four KINDS of hesitancy that ne
 down before the answer ("it's totally your call, of course"), a disclaimer that takes the ask back
 ("I'm not expecting anything"), a way out for the interviewer ("skip this one if you'd rather not
 say"). Each is read by who the worry, the deference or the release is about, so "I hope to bring
-that to your team" and "it's your call how the panel is scheduled" stay confident. The tip names
+that to your team" and "it's your call how the panel is scheduled" stay confident. Worry may be
+told as regret or fear ("I'm kicking myself over...", "I've a feeling I lost you"), backing down as
+any answer accepted ahead ("either answer is fine by me", "I won't push"), a disclaimer as the ask
+struck out or half meant ("scrap that last part", "who am I to ask"), a way out as the candidate
+offering to drop the question ("say if that's confidential and I'll leave it"); leaving only the
+decision's TIMING to the interviewer ("no rush on the decision itself, but...", "you don't have to
+decide today") keeps the ask, and so does a question asking what to improve. The tip names
 the kind heard first (`tip_key`). A hesitant sentence the candidate takes straight back up
 ("I'm not assuming anything, which is exactly why I'm asking: ...") is lifted [keeps_the_ask].
 `assess` takes an optional `steps` list and records the markers and kinds it found and whether
