@@ -215,6 +215,8 @@ def _events_until(ws, kinds, feed=None, limit=400):
             feed(ws)
         if event["event"] in kinds:
             return seen
+        if event["event"] in ("error", "ended"):  # nothing more will come: fail, do not hang
+            raise AssertionError(f"no {kinds} before {event} in {seen}")
     raise AssertionError(f"no {kinds} in {seen}")
 
 
@@ -394,3 +396,52 @@ def test_modes_map_to_the_cli_sessions():
                            "scenario": 'round = "final"\ncompany = "Acme"\n'})
     assert pinned.round == "final" and not pinned.cycle_rounds
     assert pinned.scenario is not None and pinned.scenario.company == "Acme"
+
+
+def test_audio_sent_on_listening_is_kept_before_the_mic_is_read():
+    """The page sends the answer as soon as it reads "listening"; on a busy machine that can be
+    before the engine's thread calls chunks(). Those blocks belong to the answer; blocks while
+    the interviewer speaks (before "listening") do not. Done takes effect in its place among
+    the blocks: what was sent before it is still heard."""
+    import asyncio
+
+    from closer.web.bridge import Outbox, PageMicrophone, PageSink
+
+    mic = PageMicrophone(gap_s=0.5)
+    loop = asyncio.new_event_loop()
+    sink = PageSink(Outbox(loop), mic)
+    mic.feed(pcm(0.5, 0.3))  # over the interviewer: dropped
+    sink.listening()
+    mic.feed(pcm(1.0, 0.3))
+    mic.press_done()
+    mic.feed(pcm(0.5, 0.3))
+    assert mic.blocks_dropped == 1 and not mic.done_pressed()
+    got = []
+    for chunk in mic.chunks():
+        got.append(chunk)
+        if mic.done_pressed():
+            break
+    assert 16_000 <= sum(c.size for c in got) < 16_000 + 2 * 512  # the second, then Done
+    mic.close()
+    mic.fail("The page went away.")
+    with pytest.raises(Exception, match="The page went away"):
+        list(mic.chunks())
+    loop.close()
+
+
+def test_a_page_gone_after_sending_its_answer_still_gives_the_answer():
+    import asyncio
+
+    from closer.web.bridge import Outbox, PageMicrophone, PageSink
+
+    mic = PageMicrophone(gap_s=0.5)
+    loop = asyncio.new_event_loop()
+    PageSink(Outbox(loop), mic).listening()
+    mic.feed(pcm(1.0, 0.3))
+    mic.fail("The page went away.")  # before the engine read a block
+    got = []
+    with pytest.raises(Exception, match="The page went away"):
+        for chunk in mic.chunks():
+            got.append(chunk)
+    assert sum(c.size for c in got) >= 16_000 - 512
+    loop.close()

@@ -87,11 +87,16 @@ class Stopped(KeyboardInterrupt):
     saved, the drill under way dropped)."""
 
 
+_DONE = object()  # the Done button's place in the page's audio (PageMicrophone)
+
+
 class PageMicrophone:
     """The page's microphone (see the module docstring). Thread-safe."""
 
     def __init__(self, gap_s: float = AUDIO_GAP_S) -> None:
-        self._q: queue.Queue[np.ndarray | None] = queue.Queue()
+        # page audio in arrival order; None: the stream ends; _DONE: the Done button, in its
+        # place among the blocks, so the audio sent before it is still part of the answer
+        self._q: queue.Queue[np.ndarray | object | None] = queue.Queue()
         self._open = threading.Event()
         self._gone: str | None = None  # why the page's audio cannot come any more
         self._done = threading.Event()
@@ -114,7 +119,7 @@ class PageMicrophone:
     def press_done(self) -> None:
         """The page's Done button (or Space/Enter on it): end this answer now."""
         if self._open.is_set():
-            self._done.set()
+            self._q.put(_DONE)
 
     def done_pressed(self) -> bool:
         return self._done.is_set()
@@ -124,16 +129,25 @@ class PageMicrophone:
         self._stopped.set()
         self.close()
 
+    def arm(self) -> None:
+        """Take the page's audio from now on, for the answer about to be listened to: called as
+        "listening" goes to the page, because the page starts sending the answer the moment it
+        reads that event, before this side's `chunks()` may be running (a busy machine)."""
+        if not self._open.is_set() and not self._gone:
+            self._drain()
+            self._done.clear()
+            self._open.set()
+
     def chunks(self) -> Iterator[np.ndarray]:
         import numpy as np
 
         if self._stopped.is_set():
             raise Stopped()
-        if self._gone:
+        if self._gone and not self._open.is_set():
             raise DeviceError(self._gone)
-        self._drain()
-        self._done.clear()
-        self._open.set()
+        # Armed already (PageSink.listening), the page may have sent the answer and gone: what
+        # came is read up to the end marker `fail` put after it, then the failure is raised.
+        self.arm()  # already armed by PageSink.listening: what came since is this answer's
         pending = np.zeros(0, dtype=np.float32)
         try:
             while self._open.is_set():
@@ -141,12 +155,22 @@ class PageMicrophone:
                     block = self._q.get(timeout=self.gap_s)
                 except queue.Empty:
                     raise DeviceError("The page stopped sending microphone audio.") from None
+                if block is _DONE:
+                    # what came before Done is read; one padded chunk carries it so that the
+                    # listener, which asks done_pressed() after each chunk, stops right here
+                    self._done.set()
+                    tail = np.zeros(CHUNK_SAMPLES, dtype=np.float32)
+                    tail[:len(pending)] = pending
+                    pending = np.zeros(0, dtype=np.float32)
+                    yield tail
+                    continue
                 if block is None:
                     if self._stopped.is_set():
                         raise Stopped()
                     if self._gone:
                         raise DeviceError(self._gone)
                     return
+                assert isinstance(block, np.ndarray)
                 pending = np.concatenate([pending, block])
                 while len(pending) >= CHUNK_SAMPLES:
                     yield pending[:CHUNK_SAMPLES]
@@ -223,11 +247,17 @@ class PageSpeaker:
 class PageSink(DictSink):
     """The drill's events for the page: the objects of `closer drill --json`, in order."""
 
-    def __init__(self, outbox: Outbox) -> None:
+    def __init__(self, outbox: Outbox, mic: PageMicrophone | None = None) -> None:
         self._outbox = outbox
+        self._mic = mic
 
     def _emit(self, obj: dict[str, Any]) -> None:
         self._outbox.put(obj)
+
+    def listening(self) -> None:
+        if self._mic is not None:
+            self._mic.arm()  # before the page hears of it: its first block must not be dropped
+        super().listening()
 
     def status(self, status: ListenStatus) -> None:
         """The listening line's figures (not a drill event: the page's live view only)."""

@@ -199,7 +199,7 @@ class DrillRun:
         self.outbox = outbox
         self.mic = PageMicrophone()
         self.speaker: PageSpeaker | None = None
-        self.sink = PageSink(outbox)
+        self.sink = PageSink(outbox, self.mic)
         self._make_deps = make_deps or build_deps
         self.thread: threading.Thread | None = None
 
