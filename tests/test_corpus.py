@@ -58,8 +58,10 @@ PREFIXES = {
     "closes_holdout10.jsonl": "r",
     "closes_holdout11.jsonl": "q",
     "closes_holdout12.jsonl": "m",
+    "closes_holdout13.jsonl": "j",
     "hesitancy_holdout.jsonl": "n",
     "hesitancy_holdout2.jsonl": "k",
+    "hesitancy_holdout3.jsonl": "g",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -68,6 +70,7 @@ MIN_CLOSES = {
     "closes_holdout.jsonl": 120,
     "hesitancy_holdout.jsonl": 140,
     "hesitancy_holdout2.jsonl": 150,
+    "hesitancy_holdout3.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 

@@ -21,15 +21,15 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout11 (measured at 0.908 / 0.844 / 0.977 before tuning) is now tuned on and held to
+# holdout12 (measured at 0.860 / 0.864 / 0.971 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout12, measured once at 8e66f49: 0.860 (178/207) / 0.864 / 0.971, not confident 0.942
-    "closes_holdout12.jsonl": {
-        "next_step": 0.85,
-        "trial_close": 0.86,
-        "confident_tone": 0.97,
-        "not_confident": 0.94,
+    # holdout13, measured once at 8de4d5c: 0.870 / 0.907 / 0.949, not confident 0.897
+    "closes_holdout13.jsonl": {
+        "next_step": 0.87,
+        "trial_close": 0.90,
+        "confident_tone": 0.94,
+        "not_confident": 0.89,
     },
 }
 TUNED_F1 = 0.95
@@ -41,11 +41,13 @@ TUNED_F1 = 0.95
 # confident_tone F1 of the not-confident class.
 FOCUSED = {
     "hesitancy_holdout.jsonl": {"next_step": 0.94, "trial_close": 0.94},
-    "hesitancy_holdout2.jsonl": {
-        "next_step": 0.97,
-        "trial_close": 0.91,
-        "confident_tone": 0.77,
-        "not_confident": 0.58,
+    "hesitancy_holdout2.jsonl": {"next_step": 0.97, "trial_close": 0.91},
+    # measured once at 8de4d5c: 0.963 / 0.971 / 0.806, not confident 0.636
+    "hesitancy_holdout3.jsonl": {
+        "next_step": 0.96,
+        "trial_close": 0.97,
+        "confident_tone": 0.80,
+        "not_confident": 0.63,
     },
 }
 
