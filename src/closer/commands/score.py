@@ -15,9 +15,7 @@ import argparse
 import json
 import logging
 import sys
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -59,40 +57,17 @@ def read_text(name: str) -> str:
 
 
 class _Scorer:
-    """Reads each input, the speech model loading in the background from the start when any
-    input is audio (it overlaps the imports, the first file's decoding and the rubric's
-    warm-up on a second core: about 0.3 s of each process); text-only runs never load it."""
+    """Reads each input, loading the speech model on first need."""
 
     def __init__(self, settings: TranscriberSettings) -> None:
         self._settings = settings
         self._transcriber: Any = None
-        self._loading: Future[Any] | None = None
-
-    def start_loading(self) -> None:
-        if self._loading is None and self._transcriber is None:
-            self._loading = Future()
-            threading.Thread(target=self._load, name="closer-model-load", daemon=True).start()
-
-    def _load(self) -> None:
-        from closer.speech.transcriber import load_transcriber
-
-        assert self._loading is not None
-        try:
-            self._loading.set_result(load_transcriber(self._settings))
-        except BaseException as exc:  # raised where the model is first needed, as before
-            self._loading.set_exception(exc)
-
-    def settle(self) -> None:
-        """Wait for a background load nothing needed (every audio input was unreadable), so no
-        thread outlives the command; its errors do not matter then."""
-        if self._loading is not None and self._transcriber is None:
-            self._loading.exception()
 
     def transcriber(self) -> Any:
         if self._transcriber is None:
-            self.start_loading()
-            assert self._loading is not None
-            self._transcriber = self._loading.result()
+            from closer.speech.transcriber import load_transcriber
+
+            self._transcriber = load_transcriber(self._settings)
         return self._transcriber
 
     def transcribe(self, audio: Any) -> Transcript:
@@ -138,8 +113,6 @@ def run(args: argparse.Namespace) -> int:
 
         resolve_model(args.model)  # a bad --model is a usage error before any output
     scorer = _Scorer(TranscriberSettings(model=args.model))
-    if any(not is_text_input(name) for name in files):
-        scorer.start_loading()
     color = sys.stdout.isatty() and not args.json
     progress = _progress(files)
     emit = _emitter(progress)
@@ -163,5 +136,4 @@ def run(args: argparse.Namespace) -> int:
         else:
             emit(("\n" if index else "") + format_verdict(name, transcript, verdict, delivery,
                                                           color, why))
-    scorer.settle()
     return worst
