@@ -116,3 +116,12 @@ def test_one_mild_marker_beside_a_kind_does_not_hide_it() -> None:
     t = tone.assess("Um, would you pass me on? I hope that made sense.")
     assert not t.confident and t.hesitancy == ("worry_how_it_went",)
     assert tone.tip_key(t) == "confident_tone_worry_how_it_went"
+
+
+def test_leave_to_ask_put_as_a_question_is_one_mild_marker() -> None:
+    # holdout12: "is it okay if I ask, um, ..." is permission-seeking, one marker like "if I may";
+    # alone it passes, beside a filler it clusters.
+    alone = tone.assess("Is it alright if I ask when the panel meets?")
+    assert alone.confident and alone.markers == ("is it alright if i ask",)
+    clustered = tone.assess("Am I allowed to ask, er, when the panel meets?")
+    assert not clustered.confident and clustered.markers == ("er", "am i allowed to ask")

@@ -17,8 +17,10 @@ decision's TIMING to the interviewer ("no rush on the decision itself, but...", 
 decide today") keeps the ask, and so does a question asking what to improve. The tip names
 the kind heard first (`tip_key`). A hesitant sentence the candidate takes straight back up
 ("I'm not assuming anything, which is exactly why I'm asking: ...") is lifted [keeps_the_ask].
-`assess` takes an optional `steps` list and records the markers and kinds it found and whether
-they cluster (`closer.rubric.explain`).
+Leave to ask put as a question ("is it okay if I ask", "if I'm allowed to ask") is
+permission-seeking, one mild marker like "if I may"; a candidate calling themselves a long shot
+("I'm an outside bet") runs themselves down. `assess` takes an optional `steps` list and records
+the markers and kinds it found and whether they cluster (`closer.rubric.explain`).
 """
 
 from __future__ import annotations
