@@ -452,3 +452,19 @@ def test_words_said_again_right_after_themselves_are_dropped():
     kept = " ".join(w.text for w in collapse_repeats(words))
     assert kept == "What does the next step? look like? Thanks, thanks."
     assert collapse_repeats(words[:5]) == words[:5]
+
+
+def test_openmp_threads_sleep_while_they_wait_unless_the_user_says_otherwise() -> None:
+    """closer/__init__.py: idle CTranslate2 threads spinning starved decoding on a busy machine
+    (9-35x slower with the model loaded in a background thread)."""
+    import subprocess
+    import sys
+
+    code = "import os, closer, ctranslate2; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "PASSIVE"
+    mine = subprocess.run([sys.executable, "-c", code], env={**env, "OMP_WAIT_POLICY": "ACTIVE"},
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert mine == "ACTIVE"
