@@ -24,9 +24,10 @@ _spec.loader.exec_module(eval_rubric)
 # holdout12 (measured at 0.860 / 0.864 / 0.971 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout13, measured once at 8de4d5c: 0.870 / 0.907 / 0.949, not confident 0.897
+    # holdout13, measured once at 8de4d5c: 0.870 / 0.907 / 0.949, not confident 0.897 (next
+    # step is 0.8699999 in floating point, hence 0.86)
     "closes_holdout13.jsonl": {
-        "next_step": 0.87,
+        "next_step": 0.86,
         "trial_close": 0.90,
         "confident_tone": 0.94,
         "not_confident": 0.89,
