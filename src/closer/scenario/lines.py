@@ -44,9 +44,7 @@ def next_step_answer(scenario: Scenario, round: Round, templates: dict[str, Any]
         return None
     if step[-1] in ".!?":
         return step  # a whole sentence: said as written
-    first = step.split(" ", 1)[0]
-    if first[:1].isupper() and first.lower() in _LOWER_STARTS:
-        step = step[0].lower() + step[1:]  # "A panel ..." -> "The next step is a panel ..."
+    step = _inside_sentence(step)  # "A panel ..." -> "The next step is a panel ..."
     found = usable(list(templates.get("next_step", [])), {"next_step": step})
     return fill(rng.choice(found), {"next_step": step}) if found else None
 
@@ -62,10 +60,7 @@ def close_lines(scenario: Scenario | None, round: Round, templates: dict[str, An
     values = fields(scenario)
     step = scenario.next_step
     if step and step[-1] not in ".!?" and scenario.round in (None, round):
-        first = step.split(" ", 1)[0]
-        if first[:1].isupper() and first.lower() in _LOWER_STARTS:
-            step = step[0].lower() + step[1:]
-        values["next_step"] = step
+        values["next_step"] = _inside_sentence(step)
     suffix = "_final" if round == "final" else ""
 
     def line(key: str) -> str | None:
@@ -74,6 +69,14 @@ def close_lines(scenario: Scenario | None, round: Round, templates: dict[str, An
         return fill(found[0], values) if found else None
 
     return {"next_step_line": line("next_step"), "trial_close_line": line("trial_close")}
+
+
+def _inside_sentence(phrase: str) -> str:
+    """A next-step phrase as it reads inside a sentence: its leading determiner lower case."""
+    first = phrase.split(" ", 1)[0]
+    if first[:1].isupper() and first.lower() in _LOWER_STARTS:
+        return phrase[0].lower() + phrase[1:]
+    return phrase
 
 
 # determiners that begin a phrase and are lower case inside a sentence ("A panel with the CTO")
