@@ -10,6 +10,12 @@
 
 from __future__ import annotations
 
+import os
+
+# As closer/__init__.py does, but before any test module imports numpy on its own: OpenBLAS reads
+# this once, and its spinning threads made the sentence encoder 20x slower on two busy cores.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import shutil
 import subprocess
 from pathlib import Path

@@ -11,3 +11,10 @@ __version__ = "0.1.0"
 # in a thread, 2.3 s with PASSIVE). libgomp reads this once, when ctranslate2 is first imported,
 # which is always after this package is; a user's own setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# numpy's OpenBLAS starts a thread per core for every matrix product and spins them between
+# calls. The products here are tiny (the sentence encoder's layers on a dozen tokens, pitch and
+# gain frames), so threads buy nothing, and on a busy machine their spinning made one encode of
+# two short clauses take 1.4 s instead of 0.07 s (OPENBLAS_NUM_THREADS=1, side by side, load 4).
+# OpenBLAS reads this when numpy is first imported, after this package; a user's setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
