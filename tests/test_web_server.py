@@ -398,18 +398,26 @@ def test_modes_map_to_the_cli_sessions():
     assert pinned.scenario is not None and pinned.scenario.company == "Acme"
 
 
-def test_audio_sent_on_listening_is_kept_before_the_mic_is_read():
-    """The page sends the answer as soon as it reads "listening"; on a busy machine that can be
-    before the engine's thread calls chunks(). Those blocks belong to the answer; blocks while
-    the interviewer speaks (before "listening") do not. Done takes effect in its place among
-    the blocks: what was sent before it is still heard."""
+@pytest.fixture
+def page_mic():
+    """A page microphone (0.5 s gap) and the sink that arms it, on an event loop of their own
+    (the sink only queues events on it; nothing here runs the loop)."""
     import asyncio
 
     from closer.web.bridge import Outbox, PageMicrophone, PageSink
 
-    mic = PageMicrophone(gap_s=0.5)
     loop = asyncio.new_event_loop()
-    sink = PageSink(Outbox(loop), mic)
+    mic = PageMicrophone(gap_s=0.5)
+    yield mic, PageSink(Outbox(loop), mic)
+    loop.close()
+
+
+def test_audio_sent_on_listening_is_kept_before_the_mic_is_read(page_mic):
+    """The page sends the answer as soon as it reads "listening"; on a busy machine that can be
+    before the engine's thread calls chunks(). Those blocks belong to the answer; blocks while
+    the interviewer speaks (before "listening") do not. Done takes effect in its place among
+    the blocks: what was sent before it is still heard."""
+    mic, sink = page_mic
     mic.feed(pcm(0.5, 0.3))  # over the interviewer: dropped
     sink.listening()
     mic.feed(pcm(1.0, 0.3))
@@ -426,17 +434,11 @@ def test_audio_sent_on_listening_is_kept_before_the_mic_is_read():
     mic.fail("The page went away.")
     with pytest.raises(Exception, match="The page went away"):
         list(mic.chunks())
-    loop.close()
 
 
-def test_a_page_gone_after_sending_its_answer_still_gives_the_answer():
-    import asyncio
-
-    from closer.web.bridge import Outbox, PageMicrophone, PageSink
-
-    mic = PageMicrophone(gap_s=0.5)
-    loop = asyncio.new_event_loop()
-    PageSink(Outbox(loop), mic).listening()
+def test_a_page_gone_after_sending_its_answer_still_gives_the_answer(page_mic):
+    mic, sink = page_mic
+    sink.listening()
     mic.feed(pcm(1.0, 0.3))
     mic.fail("The page went away.")  # before the engine read a block
     got = []
@@ -444,4 +446,3 @@ def test_a_page_gone_after_sending_its_answer_still_gives_the_answer():
         for chunk in mic.chunks():
             got.append(chunk)
     assert sum(c.size for c in got) >= 16_000 - 512
-    loop.close()
