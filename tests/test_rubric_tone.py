@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from closer.rubric import evaluate, explain, lexicon, tone
-from closer.rubric.explain import VETO, Trace
+from closer.rubric.explain import LIFT, VETO, Trace
 from closer.types import Delivery, Transcript
 from rubric_helpers import Case, case_params, check_case, load_cases, passed
 
@@ -125,3 +125,17 @@ def test_leave_to_ask_put_as_a_question_is_one_mild_marker() -> None:
     assert alone.confident and alone.markers == ("is it alright if i ask",)
     clustered = tone.assess("Am I allowed to ask, er, when the panel meets?")
     assert not clustered.confident and clustered.markers == ("er", "am i allowed to ask")
+
+
+def test_insisting_on_the_ask_lifts_a_disclaimer_but_not_worry() -> None:
+    # what was disclaimed was more than the ask ("not after a promise"), and the ask stands; worry
+    # about how it went is no retreat from the ask, so asking again does not lift it
+    trace = Trace()
+    evaluate(Transcript("I'm not after a promise today. Even so, I'd like to know what would stop "
+                        "you hiring me."), trace=trace)
+    assert [s.concept for s in trace.tone if s.role == LIFT and s.fired] == ["keeps_the_ask"]
+    assert tone.assess("I'm not after a promise today. Even so, I'd like to know what would stop "
+                       "you hiring me.").confident
+    worry = tone.assess("I'm worried I made a mess of the demo. Still, I'd like to know where "
+                        "I stand.")
+    assert not worry.confident and worry.hesitancy == ("worry_how_it_went",)

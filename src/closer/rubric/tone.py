@@ -16,7 +16,9 @@ offering to drop the question ("say if that's confidential and I'll leave it"); 
 decision's TIMING to the interviewer ("no rush on the decision itself, but...", "you don't have to
 decide today") keeps the ask, and so does a question asking what to improve. The tip names
 the kind heard first (`tip_key`). A hesitant sentence the candidate takes straight back up
-("I'm not assuming anything, which is exactly why I'm asking: ...") is lifted [keeps_the_ask].
+("I'm not assuming anything, which is exactly why I'm asking: ...") is lifted [keeps_the_ask], and
+so is a disclaimer the candidate insists past ("I'm not after a promise in this room. Even so, I'd
+like to hear..."); worry about how it went is not (`LIFTED_BY_THE_ASK`).
 Leave to ask put as a question ("is it okay if I ask", "if I'm allowed to ask") is
 permission-seeking, one mild marker like "if I may"; a candidate calling themselves a long shot
 ("I'm an outside bet") runs themselves down. `assess` takes an optional `steps` list and records
@@ -35,6 +37,10 @@ from closer.types import Delivery
 MARKER_LISTS = ("fillers", "hedges", "apologies", "permission")  # each hit is one marker
 # Hesitancy in what a sentence does: any one makes the close not confident (and names the tip).
 HESITANCY_KINDS = ("worry_how_it_went", "backing_down", "disclaimer", "way_out")
+# The kinds that undo the ask, and so can be taken back by taking the ask straight back up
+# [keeps_the_ask]; worry about how it went is no retreat from the ask, and asking does not lift it
+# ("I made a mess of that. Still, I'd like to know where I stand").
+LIFTED_BY_THE_ASK = ("backing_down", "disclaimer", "way_out")
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,8 @@ def assess(text: str, delivery: Delivery | None = None,
         at[kind] = []
         for m in lexicon.pattern(kind).finditer(norm):
             words = m.group(0).strip(" ,")
-            (lifted if _keeps_the_ask(norm[m.end():]) else at[kind]).append((m.start(), words))
+            lift = kind in LIFTED_BY_THE_ASK and _keeps_the_ask(norm[m.end():])
+            (lifted if lift else at[kind]).append((m.start(), words))
     kinds = {kind: [w for _, w in found_at] for kind, found_at in at.items()}
     # a hesitant sentence already shown as part of a marker ("i fumbled the") is not shown twice
     markers.extend(m for words in kinds.values() for m in words
