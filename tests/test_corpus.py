@@ -393,6 +393,19 @@ def _char_counts(texts: list[str]) -> np.ndarray:
     return out
 
 
+def _lcs_length(a: str, b: str, masks: dict[str, int]) -> int:
+    """Length of the longest common subsequence of a and b (bit-parallel, Hyyro 2004); `masks`
+    maps each character of b to the bits of its positions. difflib's ratio counts characters in
+    matching blocks, which form a common subsequence, so 2 * LCS / (len a + len b) bounds it
+    from above: an exact filter, ~100x cheaper than SequenceMatcher in pure Python."""
+    all_ones = (1 << len(b)) - 1
+    v = all_ones
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & all_ones
+    return len(b) - v.bit_count()
+
+
 @pytest.mark.parametrize("measured", [NEWEST, *FOCUSED], ids=lambda p: p.name if p else "none")
 def test_newest_unseen_file_has_no_near_copies(measured: Path | None) -> None:
     """A measurement file must not paraphrase the others too closely (difflib ratio < 0.82)."""
@@ -415,12 +428,39 @@ def test_newest_unseen_file_has_no_near_copies(measured: Path | None) -> None:
             bound = 2 * np.minimum(counts, _char_counts([mine])).sum(axis=1)
             bound = bound / np.maximum(lengths + len(mine), 1)
             matcher = difflib.SequenceMatcher(None, "", mine)
+            masks: dict[str, int] = {}
+            for pos, ch in enumerate(mine):
+                masks[ch] = masks.get(ch, 0) | (1 << pos)
             for i in np.flatnonzero(bound >= 0.82):
+                total = len(others[i]) + len(mine)
+                if 2 * _lcs_length(others[i], mine, masks) < 0.82 * total:
+                    continue
                 matcher.set_seq1(others[i])
                 if matcher.ratio() >= 0.82:
                     near.append((row["id"], mine, others[i]))
                     break
     assert not near, near[:10]
+
+
+def test_the_near_copy_filter_never_drops_a_near_copy() -> None:
+    """The LCS bound is exact (random strings against a plain dynamic programme) and never below
+    difflib's ratio, so the filter cannot hide a near copy."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        a, b = ("".join(rng.choice("ab c'") for _ in range(rng.randint(1, 30))) for _ in "ab")
+        masks: dict[str, int] = {}
+        for pos, ch in enumerate(b):
+            masks[ch] = masks.get(ch, 0) | (1 << pos)
+        row = [0] * (len(b) + 1)
+        for x in a:
+            diag, row[0] = row[0], 0
+            for j, y in enumerate(b, 1):
+                diag, row[j] = row[j], diag + 1 if x == y else max(row[j], row[j - 1])
+        assert _lcs_length(a, b, masks) == row[-1]
+        ratio = difflib.SequenceMatcher(None, a, b).ratio()
+        assert ratio <= 2 * row[-1] / (len(a) + len(b)) + 1e-12
 
 
 def counts_block() -> str:
