@@ -61,12 +61,34 @@ class Clause:
     core: str  # the clause without its lead-ins
 
 
+# normalise() is called for every raw token of every clause analysis (a stronger close analyses
+# dozens of candidate texts, the live turn decision the whole transcript on each update) and runs
+# every contraction pattern each time: 45% of scoring and rewriting a close went here. Results
+# are kept per (text, keep_commas), for the contraction table they were made with.
+_NORMALISED: dict[tuple[str, bool], str] = {}
+_NORMALISED_WITH: list[object] = [None]
+_NORMALISED_LIMIT = 50_000  # entries (short strings): a few MB at most, then start again
+
+
 def normalise(text: str, keep_commas: bool = False) -> str:
     """Lower case, straight quotes, contractions expanded; punctuation (but commas) dropped."""
+    rules = lexicon.contractions()
+    if _NORMALISED_WITH[0] is not rules or len(_NORMALISED) > _NORMALISED_LIMIT:
+        _NORMALISED.clear()
+        _NORMALISED_WITH[0] = rules
+    key = (text, keep_commas)
+    done = _NORMALISED.get(key)
+    if done is None:
+        done = _NORMALISED[key] = _normalise(text, keep_commas, rules)
+    return done
+
+
+def _normalise(text: str, keep_commas: bool,
+               rules: tuple[tuple[re.Pattern[str], str], ...]) -> str:
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     t = re.sub(r"[\u201c\u201d\"«»]", " ", t)
     t = re.sub(r"(?<=\w)-(?=\w)", " ", t)
-    for pat, repl in lexicon.contractions():
+    for pat, repl in rules:
         t = pat.sub(repl, t)
     t = t.replace("'", "")
     keep = r"[^a-z0-9, ]" if keep_commas else r"[^a-z0-9 ]"
