@@ -59,9 +59,11 @@ PREFIXES = {
     "closes_holdout11.jsonl": "q",
     "closes_holdout12.jsonl": "m",
     "closes_holdout13.jsonl": "j",
+    "closes_holdout14.jsonl": "p",
     "hesitancy_holdout.jsonl": "n",
     "hesitancy_holdout2.jsonl": "k",
     "hesitancy_holdout3.jsonl": "g",
+    "hesitancy_holdout4.jsonl": "f",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -71,6 +73,7 @@ MIN_CLOSES = {
     "hesitancy_holdout.jsonl": 140,
     "hesitancy_holdout2.jsonl": 150,
     "hesitancy_holdout3.jsonl": 150,
+    "hesitancy_holdout4.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 

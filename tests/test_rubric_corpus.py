@@ -21,16 +21,15 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout12 (measured at 0.860 / 0.864 / 0.971 before tuning) is now tuned on and held to
+# holdout13 (measured at 0.870 / 0.907 / 0.949 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout13, measured once at 8de4d5c: 0.870 / 0.907 / 0.949, not confident 0.897 (next
-    # step is 0.8699999 in floating point, hence 0.86)
-    "closes_holdout13.jsonl": {
-        "next_step": 0.86,
-        "trial_close": 0.90,
-        "confident_tone": 0.94,
-        "not_confident": 0.89,
+    # holdout14, measured once at 4608550: 0.965 / 0.982 / 0.959, not confident 0.929
+    "closes_holdout14.jsonl": {
+        "next_step": 0.96,
+        "trial_close": 0.98,
+        "confident_tone": 0.95,
+        "not_confident": 0.92,
     },
 }
 TUNED_F1 = 0.95
@@ -43,12 +42,14 @@ TUNED_F1 = 0.95
 FOCUSED = {
     "hesitancy_holdout.jsonl": {"next_step": 0.94, "trial_close": 0.94},
     "hesitancy_holdout2.jsonl": {"next_step": 0.97, "trial_close": 0.91},
-    # measured once at 8de4d5c: 0.963 / 0.971 / 0.806, not confident 0.636
-    "hesitancy_holdout3.jsonl": {
-        "next_step": 0.96,
+    # measured once at 8de4d5c: 0.963 / 0.971 / 0.806, not confident 0.636; tone now tuned on
+    "hesitancy_holdout3.jsonl": {"next_step": 0.96, "trial_close": 0.97},
+    # measured once at 4608550: 0.971 / 0.972 / 0.925, not confident 0.904
+    "hesitancy_holdout4.jsonl": {
+        "next_step": 0.97,
         "trial_close": 0.97,
-        "confident_tone": 0.80,
-        "not_confident": 0.63,
+        "confident_tone": 0.92,
+        "not_confident": 0.90,
     },
 }
 
