@@ -6,14 +6,17 @@ included: `closer score --json --round R FILES...` and a child that does exactly
 `WhisperModel(bundled, device="cpu", compute_type="int8").transcribe(file)` with the default
 arguments, consuming the segments. Both transcripts go through the same rubric. Prints wall time,
 the ratio, rubric agreement with the labels, peak RSS of `closer score`, and `closer --help`
-time, with PASS/FAIL against the goals.
+time, with PASS/FAIL against the goals. The two sides run `--repeats` times (default 3), each
+round's two children back to back and their order alternating between repeats, so that load on
+a shared machine falls on both alike; the goal is checked on the median ratio, and the ratio of
+CPU time (user + system of the children, steadier under load) is shown beside it.
 
 Then the F1 of next_step and trial_close per degradation (clean, quiet, clipped, echo, pink, babble,
 phone, combined) on the Piper-voiced degraded fixtures (tests/speech_fixtures.py), through the
 same transcriber and rubric as `closer score`; the combined row is checked against its goal.
 
-Usage: .venv/bin/python scripts/bench.py [--clips 20] [--help-runs 7] [--f1-clips N] [--no-f1]
-       [--live] [--web]
+Usage: .venv/bin/python scripts/bench.py [--clips 20] [--repeats 3] [--help-runs 7] [--f1-clips N]
+       [--no-f1] [--live] [--web]
 
 `--live` then runs scripts/bench_live.py: the live drill's latency goals measured through a
 private PulseAudio room (speech end -> verdict, start -> interviewer's first sound with Piper and
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,8 +64,17 @@ def _closer_bin() -> str:
     return str(here) if here.exists() else "closer"
 
 
-def timed_child(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
-    """Run `cmd`; return (wall seconds, peak RSS in MB of that child alone, stdout)."""
+@dataclass(frozen=True)
+class ChildRun:
+    """One child process: wall and CPU (user + system) seconds, its own peak RSS (MB), stdout."""
+
+    wall_s: float
+    cpu_s: float
+    rss_mb: float
+    out: str
+
+
+def run_child(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> ChildRun:
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
@@ -72,31 +85,65 @@ def timed_child(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float
         err.seek(0)
         if proc.returncode not in ok_codes:
             raise SystemExit(f"{cmd[0]} failed ({proc.returncode}):\n{err.read()[-2000:]}")
-        return wall, usage.ru_maxrss / 1024.0, out.read()
+        return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0,
+                        out.read())
 
 
-def run_closer(files_by_round: dict[str, list[Path]]) -> tuple[float, float, dict[str, dict]]:
-    wall, peak, results = 0.0, 0.0, {}
-    for rnd, files in files_by_round.items():
-        seconds, rss, out = timed_child(
-            [_closer_bin(), "score", "--json", "--round", rnd, *map(str, files)],
-            ok_codes=(0, 1))  # 1: some close failed the rubric
-        wall, peak = wall + seconds, max(peak, rss)
-        for line in out.splitlines():
-            obj = json.loads(line)
-            results[Path(obj["file"]).stem] = obj
-    return wall, peak, results
+def timed_child(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
+    """Run `cmd`; return (wall seconds, peak RSS in MB of that child alone, stdout)."""
+    run = run_child(cmd, ok_codes)
+    return run.wall_s, run.rss_mb, run.out
 
 
-def run_plain(files_by_round: dict[str, list[Path]]) -> tuple[float, dict[str, str]]:
-    wall, texts = 0.0, {}
-    for files in files_by_round.values():
-        seconds, _rss, out = timed_child([sys.executable, "-c", _PLAIN_CHILD, *map(str, files)])
-        wall += seconds
-        for line in out.splitlines():
-            obj = json.loads(line)
-            texts[Path(obj["file"]).stem] = obj["text"]
-    return wall, texts
+def closer_cmd(rnd: str, files: list[Path]) -> list[str]:
+    return [_closer_bin(), "score", "--json", "--round", rnd, *map(str, files)]
+
+
+def plain_cmd(files: list[Path]) -> list[str]:
+    return [sys.executable, "-c", _PLAIN_CHILD, *map(str, files)]
+
+
+@dataclass
+class Side:
+    """What one side (closer or plain) took over all rounds of one repeat."""
+
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    rss_mb: float = 0.0
+
+    def add(self, run: ChildRun) -> None:
+        self.wall_s += run.wall_s
+        self.cpu_s += run.cpu_s
+        self.rss_mb = max(self.rss_mb, run.rss_mb)
+
+
+def side_by_side(files_by_round: dict[str, list[Path]], repeats: int
+                 ) -> tuple[list[tuple[Side, Side]], dict[str, dict], dict[str, str]]:
+    """(closer, plain) per repeat, each round's two children run back to back, their order
+    alternating from one repeat to the next, so load on a shared machine falls on both sides
+    alike; and the last repeat's closer results and plain transcripts by clip."""
+    pairs: list[tuple[Side, Side]] = []
+    results: dict[str, dict] = {}
+    texts: dict[str, str] = {}
+    for rep in range(repeats):
+        closer, plain = Side(), Side()
+        for rnd, files in files_by_round.items():
+            order = ("plain", "closer") if rep % 2 == 0 else ("closer", "plain")
+            for who in order:
+                if who == "closer":
+                    run = run_child(closer_cmd(rnd, files), ok_codes=(0, 1))  # 1: a close failed
+                    closer.add(run)
+                    for line in run.out.splitlines():
+                        obj = json.loads(line)
+                        results[Path(obj["file"]).stem] = obj
+                else:
+                    run = run_child(plain_cmd(files))
+                    plain.add(run)
+                    for line in run.out.splitlines():
+                        obj = json.loads(line)
+                        texts[Path(obj["file"]).stem] = obj["text"]
+        pairs.append((closer, plain))
+    return pairs, results, texts
 
 
 def help_ms(runs: int) -> float:
@@ -118,6 +165,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=20, help="how many plain clips (default: 20)")
     parser.add_argument("--help-runs", type=int, default=7, help="closer --help runs (default: 7)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="side-by-side repeats of both sides, order alternating (default: 3)")
     parser.add_argument("--no-f1", action="store_true",
                         help="skip the F1-per-degradation table (about 8 minutes on 2 cores)")
     parser.add_argument("--f1-clips", type=int, default=None,
@@ -143,8 +192,7 @@ def main() -> int:
     rounds = {c.id: c.record["round"] for c in clips}
     audio_s = sum(p.stat().st_size - 44 for p in (c.path for c in clips)) / 2 / 16000
 
-    plain_s, plain_texts = run_plain(by_round)
-    closer_s, closer_rss, closer_json = run_closer(by_round)
+    pairs, closer_json, plain_texts = side_by_side(by_round, args.repeats)
     help_median = help_ms(args.help_runs)
 
     closer_pass = {i: {k: r["checks"][k]["passed"] for k in LABELS} for i, r in closer_json.items()}
@@ -154,12 +202,19 @@ def main() -> int:
                            fallback_from_env({}))
         plain_pass[clip_id] = {k: verdict.checks[k].passed for k in LABELS}
 
-    ratio = closer_s / plain_s
+    ratios = sorted(c.wall_s / p.wall_s for c, p in pairs)
+    cpu_ratios = sorted(c.cpu_s / p.cpu_s for c, p in pairs)
+    ratio = statistics.median(ratios)
+    closer_rss = max(c.rss_mb for c, _ in pairs)
     rows = [
         ("clips (plain variant)", f"{len(clips)} clips, {audio_s:.0f} s of audio", ""),
-        ("faster-whisper defaults, wall", f"{plain_s:.2f} s", ""),
-        ("closer score, wall", f"{closer_s:.2f} s", ""),
-        ("ratio closer / plain", f"{ratio:.2f}", _goal(ratio <= GOAL_RATIO, f"<= {GOAL_RATIO}")),
+        ("faster-whisper defaults, wall", " / ".join(f"{p.wall_s:.1f}" for _, p in pairs) + " s",
+         ""),
+        ("closer score, wall", " / ".join(f"{c.wall_s:.1f}" for c, _ in pairs) + " s", ""),
+        (f"ratio closer / plain, median of {len(pairs)}",
+         f"{ratio:.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})",
+         _goal(ratio <= GOAL_RATIO, f"<= {GOAL_RATIO}")),
+        ("ratio of CPU time, median", f"{statistics.median(cpu_ratios):.2f}", ""),
         ("rubric agreement, plain transcripts", f"{agreement(clips, plain_pass):.1%}", ""),
         ("rubric agreement, closer score", f"{agreement(clips, closer_pass):.1%}", ""),
         ("closer score peak RSS", f"{closer_rss:.0f} MB",
