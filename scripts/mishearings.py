@@ -12,8 +12,9 @@ Each transcript is aligned word by word to its script (Levenshtein over normalis
 broken the same way every time), and every run of words between two matches is one
 substitution: "an offer" -> "an officer" is `offer -> officer`, "offer" -> "off her" is
 `offer -> off her`. A substitution is counted when the script side holds a KEY word: a word the
-next-step or trial-close grammar names (prompts/phrases_next_step.toml, phrases_trial_close.toml),
-less common function words (`_FUNCTION_WORDS`). `--all` shows every substitution.
+next-step or trial-close grammar names (every prompts/phrases_next_step*.toml and
+phrases_trial_close*.toml), less common function words (`_FUNCTION_WORDS`). `--all` shows every
+substitution.
 
 `--f1` then prints next_step / trial_close F1 per degradation with the heard-as table off and on
 (prompts/heard_as.toml, closer.rubric.heard_as), side by side; how many transcripts the table
@@ -48,7 +49,8 @@ ESPEAK_VARIANT = "espeak-noisy"  # audio_fixtures' noisy variant: espeak-ng, pin
 # --wide: the other spoken closes, for false passes (espeak-ng plain and slow; the paused closes,
 # Piper and espeak-ng, tuning and held-out sets)
 WIDE_VARIANTS = ("espeak-plain", "espeak-slow", "paused")
-GRAMMAR_FILES = ("phrases_next_step.toml", "phrases_trial_close.toml")
+# The grammar files of the two checks, as globs: each check's grammar is split over several files.
+GRAMMAR_FILES = ("phrases_next_step*.toml", "phrases_trial_close*.toml")
 # Words the grammar names that carry no key meaning on their own: a substitution of one of these
 # alone is Whisper's ordinary noise, not a key word lost ("the" -> "a").
 _FUNCTION_TEXT = """
@@ -188,8 +190,9 @@ def key_words() -> frozenset[str]:
     from closer import prompts
 
     found: set[str] = set()
-    for name in GRAMMAR_FILES:
-        text = (prompts.prompts_dir() / name).read_text("utf-8")
+    paths = sorted({p for glob in GRAMMAR_FILES for p in prompts.prompts_dir().glob(glob)})
+    for path in paths:
+        text = path.read_text("utf-8")
         for line in text.splitlines():
             entry = line.split("#", 1)[0].strip()
             if entry.startswith("'") or entry.startswith('"'):  # an entry line of a list

@@ -408,6 +408,13 @@ def test_no_line_of_the_phrase_files_is_longer_than_120_characters():
     assert not long, long
 
 
+def test_every_phrase_file_opens_with_a_comment_on_what_it_holds():
+    # a check split over several files (phrases_next_step*.toml) is found by its heads
+    silent = [p.name for p in sorted(PROMPTS.glob("phrases*.toml"))
+              if not p.read_text().startswith("# ")]
+    assert not silent, silent
+
+
 def test_phrases_gives_every_list_by_name_with_its_references_expanded():
     ph = lexicon.phrases()
     for name in lexicon.grammar().concepts:
