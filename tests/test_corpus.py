@@ -64,6 +64,7 @@ PREFIXES = {
     "hesitancy_holdout2.jsonl": "k",
     "hesitancy_holdout3.jsonl": "g",
     "hesitancy_holdout4.jsonl": "f",
+    "hesitancy_holdout5.jsonl": "e",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -74,6 +75,7 @@ MIN_CLOSES = {
     "hesitancy_holdout2.jsonl": 150,
     "hesitancy_holdout3.jsonl": 150,
     "hesitancy_holdout4.jsonl": 150,
+    "hesitancy_holdout5.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 

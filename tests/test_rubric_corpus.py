@@ -51,6 +51,13 @@ FOCUSED = {
         "confident_tone": 0.92,
         "not_confident": 0.90,
     },
+    # measured once at 1cb1711: 0.955 / 0.966 / 0.925, not confident 0.877
+    "hesitancy_holdout5.jsonl": {
+        "next_step": 0.95,
+        "trial_close": 0.96,
+        "confident_tone": 0.92,
+        "not_confident": 0.87,
+    },
 }
 
 
