@@ -36,7 +36,9 @@ from closer.rubric.text import Clause
 from closer.types import Round
 
 _ADVANCE = ("tc_advance", "tc_advance_pair", "tc_direction_pair", "tc_offer_pair")
-_TAG_MAX_WORDS = 8  # an agreement tag ("do you agree?") is at most this many words
+# an agreement tag ("do you agree?", "is that how it looks from your side too?") is at most this
+# many words
+_TAG_MAX_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None =
         return True
     if _place_in_stage_before(clause, substantial or previous, steps):
         return True
+    if _shortfall_named_before(clause, previous, steps):
+        return True
     if judges_candidate(core, steps) and not _wh(clause, steps):
         return True
     if ((candidate or advance) and _wh(clause, steps)
@@ -127,6 +131,18 @@ def _about_own_work(core: str, previous: Clause | None, steps: list[Step] | None
     return (previous is not None and explain.has(steps, "tc_anaphor", core, EVIDENCE)
             and (explain.has(steps, "tc_own_work", previous.core, CONTEXT)
                  or explain.has(steps, "tc_wanted", previous.core, CONTEXT)))
+
+
+def _shortfall_named_before(clause: Clause, previous: Clause | None,
+                            steps: list[Step] | None) -> bool:
+    """A wh-question about "it" after a condition in the same sentence naming a shortfall of the
+    candidate ("If I'm short of the mark anywhere for this role, where is it?"): the interviewer is
+    asked to name the reservation the condition supposed."""
+    return (previous is not None and clause.wh and previous.sentence == clause.sentence
+            and not previous.asks and previous.core.startswith("if ")
+            and explain.has(steps, "tc_anaphor", clause.core, EVIDENCE)
+            and explain.has(steps, "tc_reservation", previous.core, CONTEXT)
+            and explain.has(steps, "tc_candidate", previous.core, CONTEXT))
 
 
 def _place_in_stage_before(clause: Clause, previous: Clause | None,
