@@ -128,19 +128,16 @@ def side_by_side(files_by_round: dict[str, list[Path]], repeats: int
     for rep in range(repeats):
         closer, plain = Side(), Side()
         for rnd, files in files_by_round.items():
-            order = ("plain", "closer") if rep % 2 == 0 else ("closer", "plain")
-            for who in order:
-                if who == "closer":
-                    run = run_child(closer_cmd(rnd, files), ok_codes=(0, 1))  # 1: a close failed
-                    closer.add(run)
-                    for line in run.out.splitlines():
-                        obj = json.loads(line)
+            runs = [(closer, closer_cmd(rnd, files), (0, 1)),  # 1: some close failed the rubric
+                    (plain, plain_cmd(files), (0,))]
+            for side, cmd, ok_codes in runs if rep % 2 else reversed(runs):
+                run = run_child(cmd, ok_codes)
+                side.add(run)
+                for line in run.out.splitlines():
+                    obj = json.loads(line)
+                    if side is closer:
                         results[Path(obj["file"]).stem] = obj
-                else:
-                    run = run_child(plain_cmd(files))
-                    plain.add(run)
-                    for line in run.out.splitlines():
-                        obj = json.loads(line)
+                    else:
                         texts[Path(obj["file"]).stem] = obj["text"]
         pairs.append((closer, plain))
     return pairs, results, texts

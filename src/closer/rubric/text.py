@@ -66,16 +66,17 @@ class Clause:
 # every contraction pattern each time: 45% of scoring and rewriting a close went here. Results
 # are kept per (text, keep_commas), for the contraction table they were made with.
 _NORMALISED: dict[tuple[str, bool], str] = {}
-_NORMALISED_WITH: list[object] = [None]
+_NORMALISED_WITH: object = None  # the contraction table _NORMALISED was made with
 _NORMALISED_LIMIT = 50_000  # entries (short strings): a few MB at most, then start again
 
 
 def normalise(text: str, keep_commas: bool = False) -> str:
     """Lower case, straight quotes, contractions expanded; punctuation (but commas) dropped."""
+    global _NORMALISED_WITH
     rules = lexicon.contractions()
-    if _NORMALISED_WITH[0] is not rules or len(_NORMALISED) > _NORMALISED_LIMIT:
+    if _NORMALISED_WITH is not rules or len(_NORMALISED) > _NORMALISED_LIMIT:
         _NORMALISED.clear()
-        _NORMALISED_WITH[0] = rules
+        _NORMALISED_WITH = rules
     key = (text, keep_commas)
     done = _NORMALISED.get(key)
     if done is None:
