@@ -163,3 +163,22 @@ def test_tracker_attack_is_fast_and_release_slower() -> None:
     before = tracker.gain_db
     tracker.process(voice(-5.0, seconds=0.2)[:512])  # suddenly loud
     assert tracker.gain_db < before - 5.0
+
+
+def test_leading_digital_silence_does_not_set_the_floor() -> None:
+    """A mic that starts with exact zeros (a device starting, a page's mic before the browser
+    feeds it) then gives the room's hum: the floor is the hum, not -100 dBFS."""
+    zeros = np.zeros(4 * RATE, np.float32)
+    tracker = GainTracker()
+    out = stream(tracker, np.concatenate([zeros, speech_in_room(-25.0, -73.0)]))
+    assert tracker.floor_dbfs == pytest.approx(-73.0, abs=2.0)
+    assert tracker.heard_s == pytest.approx(4.0, abs=0.05)  # the zeros are not history
+    np.testing.assert_array_equal(out[: 4 * RATE], 0.0)
+
+
+def test_digital_silence_after_sound_still_counts() -> None:
+    """A gate that closes between words sends zeros in the pauses: those are the floor."""
+    gated = voice(-25.0, seconds=4.0)  # the envelope's off half is exact zeros
+    tracker = GainTracker()
+    stream(tracker, gated)
+    assert tracker.floor_dbfs == SILENT_DBFS

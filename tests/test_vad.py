@@ -145,3 +145,17 @@ def test_a_voice_standing_out_of_steady_noise_counts_even_when_the_model_hears_n
     assert max(probs[10:]) < 0.35, "steady noise is not speech"
     voice = (0.01 * np.sin(np.arange(512) * 0.2)).astype(np.float32)  # ~17 dB above the floor
     assert vad.probability(voice + noise[0]) >= 0.5
+
+
+def test_a_pause_after_leading_digital_silence_is_silence():
+    """Seconds of exact zeros before the room's hum (the page's mic before the browser feeds it,
+    a device starting up) must not make the hum in a thinking pause read as speech."""
+    from closer.audio.vad import NormalizedVad
+
+    rng = np.random.default_rng(6)
+    hum = (10 ** (-73 / 20) * rng.standard_normal(16000 * 2)).astype(np.float32)
+    zeros = np.zeros(16000 * 4, dtype=np.float32)
+    vad = NormalizedVad(ScriptedVad([], after=0.05))  # the model hears no speech in the hum
+    for chunk in _chunks(np.concatenate([zeros, hum])):
+        p = vad.probability(chunk)
+    assert p < 0.35, "hum 27 dB above digital silence read as speech"

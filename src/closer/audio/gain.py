@@ -189,7 +189,14 @@ class GainTracker:
         s = self.settings
         chunk_s = x.size / self._rate
         keep = max(1, round(s.history_s / chunk_s))
-        self._levels.append(db(float(np.mean(np.square(x, dtype=np.float64)))))
+        level = db(float(np.mean(np.square(x, dtype=np.float64))))
+        if level <= SILENT_DBFS and not self._levels:
+            # Digital silence before the first sound says nothing about the room: a device
+            # starting up, a page's mic before the browser feeds it, or a gate. Kept, it would
+            # set the floor at -100 dBFS, so the room's own -70 dBFS hum in every later pause
+            # would stand 30 dB out of the "floor" and read as speech (no pause, no cut).
+            return x
+        self._levels.append(level)
         self._peaks.append(float(np.abs(x).max()))
         while len(self._levels) > keep:
             self._levels.popleft()
