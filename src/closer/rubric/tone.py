@@ -9,7 +9,9 @@ down before the answer ("it's totally your call, of course"), a disclaimer that 
 ("I'm not expecting anything"), a way out for the interviewer ("skip this one if you'd rather not
 say"). Each is read by who the worry, the deference or the release is about, so "I hope to bring
 that to your team" and "it's your call how the panel is scheduled" stay confident. Worry may be
-told as regret or fear ("I'm kicking myself over...", "I've a feeling I lost you"), backing down as
+told as regret or fear ("I'm kicking myself over...", "I've a feeling I lost you") or as an own
+answer judged poor or unconvincing ("my answers were thinner than they should have been", "I could
+tell you weren't convinced by my estimate"; not "..., so here it is in full"), backing down as
 any answer accepted ahead ("either answer is fine by me", "I won't push"), a disclaimer as the ask
 struck out or half meant ("scrap that last part", "who am I to ask"), a way out as the candidate
 offering to drop the question ("say if that's confidential and I'll leave it"); leaving only the
