@@ -15,7 +15,8 @@ class TranscriberSettings:
     model: str | None = None  # None: the bundled tiny.en; else a CTranslate2 dir or a size name
     device: str = "cpu"
     compute_type: str = "int8"
-    cpu_threads: int = 0  # 0: let CTranslate2 decide
+    cpu_threads: int = 0  # threads in all; 0: the cores (at most 4)
+    workers: int = 1  # clips decoded at once, each on cpu_threads / workers threads
     beam_size: int = 1  # greedy: the rubric needs the words, not the last 0.1% WER
     keep_fillers: bool = True  # coax Whisper into writing "um"/"uh" with a short prompt
     normalize_gain: bool = True  # bring speech to a working level first (closer.audio.gain)
