@@ -157,3 +157,35 @@ def test_streaming_reports_bad_files_like_loading(tmp_path: Path) -> None:
         with pytest.raises(AudioDecodeError) as streamed:
             list(stream_audio(tmp_path / name))
         assert str(streamed.value) == str(loaded.value)
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_a_plain_16k_wav_is_read_directly_with_pyavs_samples(
+        tmp_path: Path, clip: np.ndarray, channels: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """closer's own recordings skip PyAV (a twentieth of the cost) and give the same samples."""
+    import wave
+
+    from closer.audio import decode
+
+    pcm = (np.clip(clip, -1, 1) * 32767).astype("<i2")
+    if channels == 2:
+        pcm = np.stack([pcm, pcm // 2], axis=1).reshape(-1)
+    path = tmp_path / "plain.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(pcm.tobytes())
+    assert decode._plain_wav(path) is not None
+    direct = load_audio(path)
+    monkeypatch.setattr(decode, "_plain_wav", lambda _path: None)  # as PyAV decodes it
+    np.testing.assert_allclose(direct, load_audio(path), atol=1e-7)
+
+
+def test_other_wavs_go_to_pyav(tmp_path: Path, clip: np.ndarray) -> None:
+    from closer.audio import decode
+
+    assert decode._plain_wav(_encode(tmp_path / "c44.wav", clip, 44_100, "pcm_s16le", 1)) is None
+    assert decode._plain_wav(_encode(tmp_path / "f32.wav", clip, RATE, "pcm_f32le", 1)) is None
+    (tmp_path / "notes.wav").write_text("not audio\n" * 50)
+    assert decode._plain_wav(tmp_path / "notes.wav") is None

@@ -75,8 +75,13 @@ class AudioReader:
         _check_file(self.path)
         self.declared_s: float | None = None
         self._container: Any = None
+        self._wav: wave.Wave_read | None = None
 
     def __enter__(self) -> AudioReader:
+        self._wav = _plain_wav(self.path)
+        if self._wav is not None:
+            self.declared_s = self._wav.getnframes() / SAMPLE_RATE_HZ
+            return self
         import av
 
         try:
@@ -94,6 +99,9 @@ class AudioReader:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._wav is not None:
+            self._wav.close()
+            self._wav = None
         if self._container is not None:
             self._container.close()
             self._container = None
@@ -106,6 +114,9 @@ class AudioReader:
         Channels are kept through resampling and averaged here: swresample's own downmix adds
         them at -3 dB each, which lifts correlated stereo above full scale.
         """
+        if self._wav is not None:
+            yield from self._wav_pieces(self._wav)
+            return
         import av
 
         stream = self._container.streams.audio[0]
@@ -122,6 +133,24 @@ class AudioReader:
                 total += piece.size
                 yield piece
         except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
+            raise self._undecodable(exc) from None
+        self._check_length(total)
+
+    def _wav_pieces(self, wav: wave.Wave_read) -> Iterator[np.ndarray]:
+        """A 16 kHz 16-bit PCM WAV (closer's own recordings, most desk tools') read as it is:
+        the same samples PyAV gives, at a twentieth of its cost per file."""
+        import numpy as np
+
+        channels, total = wav.getnchannels(), 0
+        try:
+            while data := wav.readframes(_WAV_PIECE_FRAMES):
+                pcm = np.frombuffer(data[: len(data) // (2 * channels) * 2 * channels], "<i2")
+                if channels > 1:
+                    pcm = pcm.reshape(-1, channels).mean(axis=1)
+                piece = pcm.astype(np.float32) / np.float32(32768.0)
+                total += piece.size
+                yield piece
+        except (OSError, EOFError, wave.Error) as exc:
             raise self._undecodable(exc) from None
         self._check_length(total)
 
@@ -166,6 +195,30 @@ def _check_file(path: Path) -> None:
         raise AudioDecodeError(f"{path} is empty.")
     if _riff_is_truncated(path, size):
         raise AudioDecodeError(f"{path} is truncated: the WAV file ends before its audio does.")
+
+
+_WAV_PIECE_FRAMES = SAMPLE_RATE_HZ  # one second per piece
+
+
+def _plain_wav(path: Path) -> wave.Wave_read | None:
+    """The file opened as a wave reader when it is 16 kHz 16-bit PCM with known sizes; None for
+    anything else (other rates, float, extensible or streamed headers), which PyAV decodes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+        if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        (riff_size,) = struct.unpack("<I", head[4:8])
+        if riff_size in _UNKNOWN_RIFF_SIZES:
+            return None
+        wav = wave.open(str(path), "rb")  # noqa: SIM115  (AudioReader closes it)
+    except (OSError, EOFError, wave.Error, struct.error):
+        return None
+    if (wav.getsampwidth(), wav.getframerate(), wav.getcomptype()) != (2, SAMPLE_RATE_HZ, "NONE") \
+            or wav.getnframes() == 0:
+        wav.close()
+        return None
+    return wav
 
 
 def _frames(frames):  # type: ignore[no-untyped-def]
