@@ -65,6 +65,8 @@ PREFIXES = {
     "hesitancy_holdout3.jsonl": "g",
     "hesitancy_holdout4.jsonl": "f",
     "hesitancy_holdout5.jsonl": "e",
+    "closes_holdout15.jsonl": "b",
+    "hesitancy_holdout6.jsonl": "c",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -76,6 +78,7 @@ MIN_CLOSES = {
     "hesitancy_holdout3.jsonl": 150,
     "hesitancy_holdout4.jsonl": 150,
     "hesitancy_holdout5.jsonl": 150,
+    "hesitancy_holdout6.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 

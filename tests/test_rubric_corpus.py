@@ -21,15 +21,15 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout13 (measured at 0.870 / 0.907 / 0.949 before tuning) is now tuned on and held to
+# holdout14 (measured at 0.965 / 0.982 / 0.959 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout14, measured once at 4608550: 0.965 / 0.982 / 0.959, not confident 0.929
-    "closes_holdout14.jsonl": {
-        "next_step": 0.96,
-        "trial_close": 0.98,
-        "confident_tone": 0.95,
-        "not_confident": 0.92,
+    # holdout15, measured once at 77ac396: 0.956 / 0.973 / 0.979, not confident 0.960
+    "closes_holdout15.jsonl": {
+        "next_step": 0.95,
+        "trial_close": 0.97,
+        "confident_tone": 0.97,
+        "not_confident": 0.95,
     },
 }
 TUNED_F1 = 0.95
@@ -51,12 +51,14 @@ FOCUSED = {
         "confident_tone": 0.92,
         "not_confident": 0.90,
     },
-    # measured once at 1cb1711: 0.955 / 0.966 / 0.925, not confident 0.877
-    "hesitancy_holdout5.jsonl": {
+    # measured once at 1cb1711: 0.955 / 0.966 / 0.925, not confident 0.877; tone now tuned on
+    "hesitancy_holdout5.jsonl": {"next_step": 0.95, "trial_close": 0.96},
+    # measured once at 77ac396: 0.951 / 0.965 / 0.865, not confident 0.753
+    "hesitancy_holdout6.jsonl": {
         "next_step": 0.95,
         "trial_close": 0.96,
-        "confident_tone": 0.92,
-        "not_confident": 0.87,
+        "confident_tone": 0.86,
+        "not_confident": 0.75,
     },
 }
 
