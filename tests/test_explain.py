@@ -12,7 +12,7 @@ import pytest
 
 from closer import cli
 from closer.audio.decode import write_wav
-from closer.rubric import evaluate, explain, next_step, tone, trial_close
+from closer.rubric import evaluate, explain, next_step, tone, trial_close, verdict
 from closer.rubric.explain import (
     CONTEXT,
     EVIDENCE,
@@ -161,7 +161,7 @@ def test_a_semantic_layer_pass_is_recorded_on_its_clause():
     text = "Thanks for today. Is there anything else I should know?"
 
     def fake(cl, round, rules):
-        assert rules == {"next_step": False, "trial_close": False}
+        assert rules == {"next_step": False, "trial_close": False, "confident_tone": True}
         return {"next_step": 1}
 
     verdict, trace = _traced(text, fallback=fake)
@@ -241,6 +241,7 @@ _DYNAMIC = {
     ("tone.py", "kind"): tone.HESITANCY_KINDS,
     ("verdict.py", "f'semantic_{check}'"): ("semantic_next_step", "semantic_trial_close"),
     ("verdict.py", "check"): ("next_step", "trial_close"),
+    ("verdict.py", "f'semantic_{kind}'"): tuple(f"semantic_{k}" for k in verdict.HESITANCY_TIPS),
 }
 _ROLE_NAMES = {"GATE": GATE, "NEED": NEED, "EVIDENCE": EVIDENCE, "VETO": VETO, "LIFT": LIFT,
                "CONTEXT": CONTEXT, "MARKER": MARKER, "RESULT": RESULT}

@@ -10,7 +10,14 @@ from closer.rubric import evaluate
 from closer.rubric.semantic import ClauseFacts, clause_facts, decide, hook, load_model
 from closer.rubric.semantic.examples import examples
 from closer.rubric.semantic.hybrid import AskGate
-from closer.rubric.semantic.model import CHECKS, SemanticModel, fit_logistic, save_model, train
+from closer.rubric.semantic.model import (
+    CHECKS,
+    SemanticModel,
+    fit_logistic,
+    save_model,
+    train,
+    train_kinds,
+)
 from closer.rubric.text import clauses
 from closer.types import Transcript
 
@@ -60,10 +67,14 @@ def test_save_and_load_round_trip(tmp_path):
     x = rng.normal(size=(20, 384)).astype(np.float32)
     y = np.r_[np.ones(10), np.zeros(10)]
     model = train({c: (x, y) for c in CHECKS}, thresholds={"trial_close": 0.7})
-    save_model(model, tmp_path / "m.npz")
+    kinds = train_kinds(x[:10], ["way_out"] * 5 + ["disclaimer"] * 5)
+    save_model(SemanticModel(model.classifiers, kinds), tmp_path / "m.npz")
     back = load_model(tmp_path / "m.npz")
-    assert back.thresholds() == {"next_step": 0.5, "trial_close": pytest.approx(0.7)}
+    assert back.thresholds() == {"next_step": 0.5, "trial_close": pytest.approx(0.7),
+                                 "hesitancy": 0.5}
     np.testing.assert_allclose(back.proba(x)["next_step"], model.proba(x)["next_step"], atol=1e-6)
+    assert back.kinds is not None and back.kinds.names == ("disclaimer", "way_out")
+    assert back.kinds.kinds(x[:10]) == ["way_out"] * 5 + ["disclaimer"] * 5
 
 
 def test_clause_facts_follow_the_rules():

@@ -93,7 +93,7 @@ def _content_words(text: str) -> int:
     return len(norm.split())
 
 
-def _keeps_the_ask(after: str) -> bool:
+def keeps_the_ask(after: str) -> bool:
     """The words right after a hesitant sentence take the ask back up ("I'm not assuming anything,
     WHICH IS EXACTLY WHY I'M ASKING: ..."): the sentence is a reason to ask, not a retreat."""
     return lexicon.pattern("keeps_the_ask", anchored=True).match(after.lstrip(" ,")) is not None
@@ -113,7 +113,7 @@ def assess(text: str, delivery: Delivery | None = None,
         at[kind] = []
         for m in lexicon.pattern(kind).finditer(norm):
             words = m.group(0).strip(" ,")
-            lift = kind in LIFTED_BY_THE_ASK and _keeps_the_ask(norm[m.end():])
+            lift = kind in LIFTED_BY_THE_ASK and keeps_the_ask(norm[m.end():])
             (lifted if lift else at[kind]).append((m.start(), words))
     kinds = {kind: [w for _, w in found_at] for kind, found_at in at.items()}
     # a hesitant sentence already shown as part of a marker ("i fumbled the") is not shown twice

@@ -19,7 +19,8 @@ from closer.types import CheckResult, Delivery, Round, Transcript, Verdict
 
 _LOGGER = logging.getLogger(__name__)
 
-# The semantic fallback: (clauses, round, rule results) -> {check: index of the clause it passes}.
+# The semantic fallback: (clauses, round, rule results) -> {check: index of the clause it passes},
+# and {hesitancy kind: index of the clause heard that way} when the tone rules passed.
 # Passed in (closer.rubric.semantic.hook.fallback_from_env builds the shipped one), so that
 # evaluate stays pure and a test says exactly which layer it runs.
 SemanticFallback = Callable[[list[Clause], Round, Mapping[str, bool]], dict[str, int]]
@@ -89,10 +90,30 @@ def _check_tone(text: str, delivery: Delivery | None, round: Round,
     return CheckResult(False, evidence, tip(tone.tip_key(t), "trial_close", round))
 
 
+def _hesitancy_heard(tone_check: CheckResult, cl: list[Clause], added: Mapping[str, int],
+                     round: Round, trace: Trace | None) -> CheckResult:
+    """The semantic layer heard hesitancy the tone rules missed: the tone fails, with the tip
+    of the kind heard and that clause as evidence."""
+    kind = next((k for k in added if k in HESITANCY_TIPS), None)
+    if kind is None or not tone_check.passed:
+        return tone_check
+    if trace is not None:
+        explain.note(trace.tone, f"semantic_{kind}", True, VETO, cl[added[kind]].raw)
+        explain.note(trace.tone, "confident_tone", False, RESULT)
+    return CheckResult(False, cl[added[kind]].raw, tip(HESITANCY_TIPS[kind], "trial_close", round))
+
+
+# The kinds the semantic layer may hear, and the tip each gets (prompts/model_lines.toml [why]).
+HESITANCY_TIPS = {**{k: f"confident_tone_{k}" for k in tone.HESITANCY_KINDS},
+                  "self_deprecation": "confident_tone_self"}
+
+
 def _trace_semantic(trace: Trace, added: Mapping[str, int]) -> None:
     """The semantic layer was consulted; each pass it added is a decision on that clause."""
     trace.semantic = dict(added)
     for check, index in added.items():
+        if check in HESITANCY_TIPS:  # recorded with the tone (_hesitancy_heard)
+            continue
         steps = trace.steps(index, check)
         explain.note(steps, f"semantic_{check}", True, EVIDENCE)
         explain.note(steps, check, True, RESULT)
@@ -118,9 +139,11 @@ def evaluate(transcript: Transcript, round: Round = "first",
         return _empty(round, trace)
     ns, ns_idx = _check_next_step(cl, round, trace)
     tc, tc_idx = _check_trial_close(cl, round, trace)
-    if fallback is not None and not (ns.passed and tc.passed):
-        added = fallback(cl, round, {"next_step": ns.passed, "trial_close": tc.passed})
-        if trace is not None:
+    tone_check = _check_tone(text, delivery, round, trace)
+    if fallback is not None and not (ns.passed and tc.passed and not tone_check.passed):
+        added = fallback(cl, round, {"next_step": ns.passed, "trial_close": tc.passed,
+                                     "confident_tone": tone_check.passed})
+        if trace is not None and (added or not (ns.passed and tc.passed)):
             _trace_semantic(trace, added)
         if "next_step" in added:
             ns_idx = added["next_step"]
@@ -128,8 +151,8 @@ def evaluate(transcript: Transcript, round: Round = "first",
         if "trial_close" in added:
             tc_idx = added["trial_close"]
             tc = CheckResult(True, cl[tc_idx].raw)
-    checks = {"next_step": ns, "trial_close": tc,
-              "confident_tone": _check_tone(text, delivery, round, trace)}
+        tone_check = _hesitancy_heard(tone_check, cl, added, round, trace)
+    checks = {"next_step": ns, "trial_close": tc, "confident_tone": tone_check}
     order_ok = None if ns_idx is None or tc_idx is None else ns_idx <= tc_idx
     score = sum(WEIGHTS[k] for k, c in checks.items() if c.passed)
     notes: list[str] = []

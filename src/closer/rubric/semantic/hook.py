@@ -12,6 +12,15 @@ and the rubric is rules only (logged at debug). `CLOSER_SEMANTIC=0` turns it off
 Only `next_step` is on by default: on the unseen holdout4 the layer lifted the next-step F1
 (0.927 -> 0.966) but lowered the trial-close F1 (0.963 -> 0.940) at the cross-validated
 thresholds (scripts/eval_semantic.py).
+
+`hesitancy` works the other way round: when the tone rules find the close confident, every
+clause is embedded and a clause heard as hesitant (`semantic.hesitancy`) is returned under the
+name of its kind (`{"way_out": 2}`), which fails the tone with that kind's tip. It is OFF by
+default (`CLOSER_SEMANTIC=hesitancy` turns it on): on closes it never saw it lifts the tone
+(hesitancy_holdout7, written blind and scored once: 0.863 / 0.752 -> 0.924 / 0.901;
+closes_holdout16 0.976 / 0.957 -> 0.983 / 0.972), but it turns 22 of the 3945 golden verdicts
+from confident to not confident against their labels ("I know I can do the same here."), so it
+waits for a veto by the confident clauses it was trained on before it becomes the default.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from closer.errors import ModelError
+from closer.rubric.semantic import hesitancy
 from closer.rubric.semantic.facts import ClauseFacts, facts_of
 from closer.rubric.semantic.hybrid import decide, vetoed
 from closer.rubric.text import Clause
@@ -50,8 +60,11 @@ class SemanticSettings:
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> SemanticSettings:
-    """Defaults, turned off by CLOSER_SEMANTIC=0 (or "off", "false", "no")."""
+    """Defaults, turned off by CLOSER_SEMANTIC=0 (or "off", "false", "no"); "hesitancy" adds
+    the hesitancy layer to the defaults."""
     value = (os.environ if env is None else env).get(ENV, "1").strip().lower()
+    if value == hesitancy.CHECK:
+        return SemanticSettings(checks=("next_step", hesitancy.CHECK))
     return SemanticSettings(enabled=value not in {"0", "off", "false", "no"})
 
 
@@ -88,11 +101,45 @@ def _candidates(facts: Sequence[ClauseFacts], checks: Sequence[str], round: Roun
 def semantic_passes(cl: list[Clause], round: Round, rules: Mapping[str, bool],
                     settings: SemanticSettings | None = None,
                     layer: tuple[Any, Any] | None = None) -> dict[str, int]:
-    """{check: index of the clause that passes it} for the failed checks the layer passes.
-    `layer` = (encoder, model) replaces the shipped one (tests)."""
+    """{check: index of the clause that passes it} for the failed checks the layer passes, and
+    {kind: index} for a clause heard as hesitant when the tone rules passed ("confident_tone" in
+    `rules`). `layer` = (encoder, model) replaces the shipped one (tests)."""
     s = settings or settings_from_env()
-    todo = [c for c in s.checks if not rules.get(c, True)]
-    if not s.enabled or not todo:
+    if not s.enabled:
+        return {}
+    out = _asks_passed(cl, round, rules, s, layer)
+    if hesitancy.CHECK in s.checks and rules.get("confident_tone") is True:
+        heard = _hesitancy_heard(cl, s, layer)
+        if heard is not None:
+            out[heard[1]] = heard[0]
+    return out
+
+
+def _hesitancy_heard(cl: list[Clause], s: SemanticSettings,
+                     layer: tuple[Any, Any] | None) -> tuple[int, str] | None:
+    texts = hesitancy.clause_texts(cl)
+    if not any(t.strip() for t in texts):
+        return None
+    layer = layer or _layer()
+    if layer is None:
+        return None
+    encoder, model = layer
+    if hesitancy.CHECK not in model.classifiers or model.kinds is None:
+        return None
+    emb = encoder.encode(texts)
+    clf = model.classifiers[hesitancy.CHECK]
+    threshold = dict(s.thresholds).get(hesitancy.CHECK, clf.threshold)
+    heard = hesitancy.decide(cl, [float(p) for p in clf.proba(emb)], model.kinds.kinds(emb),
+                             threshold)
+    if heard is not None:
+        _LOGGER.debug("semantic hesitancy (%s): %s", heard[1], texts[heard[0]])
+    return heard
+
+
+def _asks_passed(cl: list[Clause], round: Round, rules: Mapping[str, bool],
+                 s: SemanticSettings, layer: tuple[Any, Any] | None) -> dict[str, int]:
+    todo = [c for c in s.checks if c in ("next_step", "trial_close") and not rules.get(c, True)]
+    if not todo:
         return {}
     facts = facts_of(cl)
     cand = _candidates(facts, todo, round)

@@ -2,7 +2,9 @@
 (trained in numpy by Newton's method), kept with its training prototypes for a kNN comparison.
 
 Saved as one `.npz`: for each check `c` in CHECKS, `{c}_w` (384,), `{c}_b` (), `{c}_pos` and
-`{c}_neg` (n, 384) float16 prototype embeddings (optional, kNN only), and `{c}_threshold` ().
+`{c}_neg` (n, 384) float16 prototype embeddings (optional, kNN only), and `{c}_threshold` ();
+for the hesitancy check's kind, `kinds_w` (k, 384), `kinds_b` (k,) and `kinds_names` (k,) str,
+one-vs-rest regressions whose highest score names the kind heard.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-CHECKS = ("next_step", "trial_close")
+CHECKS = ("next_step", "trial_close", "hesitancy")
 FILE_NAME = "semantic_prototypes.npz"
 
 
@@ -58,8 +60,24 @@ class Classifier:
 
 
 @dataclass(frozen=True)
+class KindClassifier:
+    """One-vs-rest regressions over the kinds of hesitancy: the highest names the kind."""
+
+    w: np.ndarray  # (k, 384)
+    b: np.ndarray  # (k,)
+    names: tuple[str, ...]
+
+    def kinds(self, emb: np.ndarray) -> list[str]:
+        import numpy as np
+
+        z = emb.astype(np.float32) @ self.w.T + self.b
+        return [self.names[int(i)] for i in np.argmax(z, axis=1)]
+
+
+@dataclass(frozen=True)
 class SemanticModel:
     classifiers: dict[str, Classifier] = field(default_factory=dict)
+    kinds: KindClassifier | None = None
 
     def proba(self, emb: np.ndarray) -> dict[str, np.ndarray]:
         return {c: clf.proba(emb) for c, clf in self.classifiers.items()}
@@ -106,11 +124,25 @@ def train(examples: dict[str, tuple[np.ndarray, np.ndarray]], l2: float = 1.0,
     return SemanticModel(out)
 
 
+def train_kinds(x: np.ndarray, kinds: list[str], l2: float = 1.0) -> KindClassifier:
+    """One-vs-rest regressions over the hesitant clauses `x`, labelled with their `kinds`."""
+    import numpy as np
+
+    names = tuple(sorted(set(kinds)))
+    fitted = [fit_logistic(x, np.array([k == n for k in kinds], dtype=np.float32), l2)
+              for n in names]
+    return KindClassifier(np.stack([w for w, _ in fitted]),
+                          np.array([b for _, b in fitted], dtype=np.float32), names)
+
+
 def save_model(model: SemanticModel, path: Path, prototypes: bool = False) -> None:
     """Write the classifiers; the prototype embeddings (~1 MB, kNN only) on request."""
     import numpy as np
 
     arrays: dict[str, np.ndarray] = {}
+    if model.kinds is not None:
+        arrays.update({"kinds_w": model.kinds.w, "kinds_b": model.kinds.b,
+                       "kinds_names": np.array(model.kinds.names)})
     for c, clf in model.classifiers.items():
         arrays.update({f"{c}_w": clf.w, f"{c}_b": np.float32(clf.b),
                        f"{c}_threshold": np.float32(clf.threshold)})
@@ -130,5 +162,7 @@ def load_model(path: Path | None = None) -> SemanticModel:
         out = {c: Classifier(z[f"{c}_w"], float(z[f"{c}_b"]), z.get(f"{c}_pos", none),
                              z.get(f"{c}_neg", none), float(z[f"{c}_threshold"]))
                for c in CHECKS if f"{c}_w" in z}
-    _LOGGER.debug("semantic model %s: %s", path, {c: len(k.pos) for c, k in out.items()})
-    return SemanticModel(out)
+        kinds = (KindClassifier(z["kinds_w"], z["kinds_b"], tuple(str(n) for n in z["kinds_names"]))
+                 if "kinds_w" in z else None)
+    _LOGGER.debug("semantic model %s: %s", path, sorted(out))
+    return SemanticModel(out, kinds)
