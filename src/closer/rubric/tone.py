@@ -146,7 +146,16 @@ def tip_key(t: ToneResult) -> str:
     if t.near_empty:
         return "confident_tone_empty"
     if t.self_deprecating:
-        return "confident_tone_self"
+        return kind_tip_key(SELF_DEPRECATION)
     if t.hesitancy:
-        return f"confident_tone_{t.hesitancy[0]}"
+        return kind_tip_key(t.hesitancy[0])
     return "confident_tone"
+
+
+SELF_DEPRECATION = "self_deprecation"
+
+
+def kind_tip_key(kind: str) -> str:
+    """The tip key for one kind heard (HESITANCY_KINDS or SELF_DEPRECATION), for the rules and
+    the semantic layer alike."""
+    return "confident_tone_self" if kind == SELF_DEPRECATION else f"confident_tone_{kind}"

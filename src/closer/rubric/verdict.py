@@ -104,8 +104,7 @@ def _hesitancy_heard(tone_check: CheckResult, cl: list[Clause], added: Mapping[s
 
 
 # The kinds the semantic layer may hear, and the tip each gets (prompts/model_lines.toml [why]).
-HESITANCY_TIPS = {**{k: f"confident_tone_{k}" for k in tone.HESITANCY_KINDS},
-                  "self_deprecation": "confident_tone_self"}
+HESITANCY_TIPS = {k: tone.kind_tip_key(k) for k in (*tone.HESITANCY_KINDS, tone.SELF_DEPRECATION)}
 
 
 def _trace_semantic(trace: Trace, added: Mapping[str, int]) -> None:

@@ -25,7 +25,7 @@ from closer.rubric import tone
 from closer.rubric.text import Clause, clauses
 
 CHECK = "hesitancy"
-SELF_DEPRECATION = "self_deprecation"
+SELF_DEPRECATION = tone.SELF_DEPRECATION
 # The kinds the layer may name: the tone rules' four acts, and running oneself down.
 KINDS = (*tone.HESITANCY_KINDS, SELF_DEPRECATION)
 
