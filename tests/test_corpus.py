@@ -67,6 +67,8 @@ PREFIXES = {
     "hesitancy_holdout5.jsonl": "e",
     "closes_holdout15.jsonl": "b",
     "hesitancy_holdout6.jsonl": "c",
+    "closes_holdout16.jsonl": "a",
+    "hesitancy_holdout7.jsonl": "i",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -79,6 +81,7 @@ MIN_CLOSES = {
     "hesitancy_holdout4.jsonl": 150,
     "hesitancy_holdout5.jsonl": 150,
     "hesitancy_holdout6.jsonl": 150,
+    "hesitancy_holdout7.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 

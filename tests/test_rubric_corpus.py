@@ -21,12 +21,12 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout14 (measured at 0.965 / 0.982 / 0.959 before tuning) is now tuned on and held to
+# holdout15 (measured at 0.956 / 0.973 / 0.979 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout15, measured once at 77ac396: 0.956 / 0.973 / 0.979, not confident 0.960
-    "closes_holdout15.jsonl": {
-        "next_step": 0.95,
+    # holdout16, measured once at 8d942df: 0.928 / 0.975 / 0.976, not confident 0.957
+    "closes_holdout16.jsonl": {
+        "next_step": 0.92,
         "trial_close": 0.97,
         "confident_tone": 0.97,
         "not_confident": 0.95,
@@ -57,6 +57,13 @@ FOCUSED = {
     "hesitancy_holdout6.jsonl": {
         "next_step": 0.95,
         "trial_close": 0.96,
+        "confident_tone": 0.86,
+        "not_confident": 0.75,
+    },
+    # measured once at 8d942df: 0.958 / 0.989 / 0.863, not confident 0.752
+    "hesitancy_holdout7.jsonl": {
+        "next_step": 0.95,
+        "trial_close": 0.98,
         "confident_tone": 0.86,
         "not_confident": 0.75,
     },
