@@ -12,7 +12,7 @@ import pytest
 
 from closer.rubric import next_step
 from closer.rubric.text import clauses
-from rubric_helpers import Case, case_params, check_case, load_cases
+from rubric_helpers import Case, case_params, check_case, load_cases, passed
 
 
 @pytest.mark.parametrize("case", case_params("next_step"))
@@ -30,3 +30,75 @@ def test_vetoes_are_data() -> None:
 def test_big_concepts_have_enough_fresh_cases() -> None:
     tables = load_cases("next_step")
     assert len(tables["hiring_timeline"]) >= 40 and len(tables["next_for_what"]) >= 40
+
+
+# Fresh cases for the concepts widened on closes_holdout15/16 and hesitancy_holdout6/7 (new wording,
+# other professions; rules only), each table with look-alike hard negatives. [text, round, expected]
+FRESH = {
+    # a stage named in new words: shortlisting, an assessment, a hurdle, the order of things, who
+    # reads the applications, the timetable, how the final selection will be run
+    "stages_in_new_words": [
+        ("How many more conversations stand between me and a decision on the sous chef post?",
+         "first", True),
+        ("I'd be keen to hear how shortlisting for the paralegal vacancy unfolds from here.",
+         "first", True),
+        ("What sort of assessment comes next for the crane operator role?", "first", True),
+        ("What happens at the final hurdle for the pharmacist post?", "second", True),
+        ("So what's the order of things from here for the surveyor vacancy?", "first", True),
+        ("I'd like to hear who goes through the locum GP applications after today.", "first", True),
+        ("Walk me through how the final selection for the head chef post will be run.",
+         "second", True),
+        ("What does the final involve for the structural engineer job?", "second", True),
+        ("Which way does my application head now?", "first", True),
+        # hard negatives: the same words about a project, a product or a team's plan
+        ("What's the next milestone on the council's plan to move the depots onto electric vans?",
+         "second", False),
+        ("What's the order of things for the kitchen refit once the builders arrive?",
+         "first", False),
+        ("Which way is the new booking app heading now?", "first", False),
+    ],
+    # when or how the decision comes, in new words
+    "decision_in_new_words": [
+        ("When does your board make its call on the bursar job?", "final", True),
+        ("Which week should I keep free for your decision?", "final", True),
+        ("I'd want to know the date your verdict lands.", "final", True),
+        ("Who decides on the final shortlist for the reporter role?", "second", True),
+        ("How long before you pick the final three for the dispatcher posts?", "second", True),
+        # hard negatives: someone else's decision, a customer's, a regulator's on a trial
+        ("What's the timeline for the insurer's decision on the flood claim?", "final", False),
+        ("When does the client make its call on the new packaging?", "final", False),
+        ("What's the timetable for the drug trial extension?", "final", False),
+    ],
+    # a short follow-up about the stage just named
+    "follow_ups_in_new_words": [
+        ("Does anything in my portfolio hold you back from a second interview? "
+         "And then, what's the timetable?", "first", True),
+        ("Any day suits me for the panel interview. Who will be on it?", "first", True),
+        ("Are you in a position to offer me the tutor post, and if not, when will you be?",
+         "final", True),
+    ],
+    # the target: the post named at length lifts the veto; a time is not a thing
+    "the_post_at_length": [
+        ("What are the next steps for the senior veterinary nurse post?", "first", True),
+        ("When will you decide on the trainee signal engineer posts?", "first", True),
+        ("How many more rounds are there before you settle the coaching staff for the season?",
+         "first", True),
+        ("What are the next steps for the veterinary practice's new branch?", "first", False),
+    ],
+    # not the process: a new starter's first days, pay, the candidate asking for another stage
+    "not_the_process": [
+        ("Once someone joins, how long before they can practise unsupervised?", "final", False),
+        ("When the new hire starts, what's the next step in their training?", "first", False),
+        ("Could I have another conversation with the head of nursing before you decide?",
+         "final", False),
+        ("Would there be time for one more chat with the founders after today?", "final", False),
+        ("Would you mind telling me what the role pays before the next interview?", "first", False),
+    ],
+}
+
+
+@pytest.mark.parametrize(("concept", "text", "round", "expected"),
+                         [(c, *case) for c, cases in FRESH.items() for case in cases],
+                         ids=[f"{c}-{i}" for c, cases in FRESH.items() for i in range(len(cases))])
+def test_fresh_cases(concept: str, text: str, round: str, expected: bool) -> None:
+    assert passed(text, "next_step", round, rules_only=True) is expected, (concept, text, round)

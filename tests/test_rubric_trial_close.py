@@ -14,7 +14,7 @@ import pytest
 from closer.rubric import evaluate, trial_close
 from closer.rubric.text import clauses
 from closer.types import Transcript
-from rubric_helpers import Case, case_params, check_case, load_cases
+from rubric_helpers import Case, case_params, check_case, load_cases, passed
 
 
 @pytest.mark.parametrize("case", case_params("trial_close"))
@@ -50,3 +50,61 @@ def test_big_concepts_have_enough_fresh_cases() -> None:
     tables = load_cases("trial_close")
     assert all(len(tables[c]) >= 40 for c in ("move_me_forward", "what_stands_in_the_way",
                                                "agreement_tags"))
+
+
+# Fresh cases for the concepts widened on closes_holdout15/16 and hesitancy_holdout6/7 (new wording,
+# other professions; rules only), each table with look-alike hard negatives. [text, round, expected]
+FRESH = {
+    # a yes/no ask put as a cleft, or folded into a longer sentence
+    "asks_folded_in": [
+        ("What I'm really asking is whether you'd put me through to the final.", "second", True),
+        ("What I'd most like to know today is whether you'll be offering me the post.",
+         "final", True),
+        ("Am I someone you'd be taking through to the panel stage?", "first", True),
+        ("Have I done well enough to earn a second interview for the bakery role?", "first", True),
+        ("Do my certifications merit progression to the next stage?", "first", True),
+        ("Am I getting a place at the assessment day?", "first", True),
+        ("Is the senior conservator job mine if I want it?", "final", True),
+        ("I've proved to you I can run a busy ward, haven't I?", "final", True),
+        # hard negatives: the same shapes about a thing, or a question about the process
+        ("What I'd like to know is whether the post includes weekend cover.", "final", False),
+        ("Will the clinic earn the next round of funding?", "first", False),
+        ("How many more conversations stand between me and a decision on the curator role?",
+         "first", False),
+    ],
+    # the candidate's place in the stage just named
+    "place_in_the_stage_named": [
+        ("What's the next round for the welder job, and would I be in the running for it?",
+         "first", True),
+        ("When is the final panel, and am I likely to be on it?", "second", True),
+        ("How is the trade test scheduled, and do my references earn me a place in it?",
+         "first", True),
+    ],
+    # what stands in the way, in new words
+    "what_stands_in_the_way": [
+        ("Does anything about my teaching record trouble you?", "final", True),
+        ("What's the one gap that might cost me the job?", "final", True),
+        ("My site experience is a little thin, but if something still concerns you, name it.",
+         "first", True),
+        ("My locum history is patchy; should anything in it give you pause, say so now.",
+         "first", True),
+        # hard negatives: a reservation about pay or moving, not about the candidate
+        ("Any hesitation about paying to relocate me and my partner to Leeds?", "second", False),
+        ("Would you have any reservations about telling me what the role pays?", "first", False),
+        ("If it's not too much trouble, could you tell me what happens after the panel?",
+         "first", False),
+    ],
+    # the final round: the employer's hiring as a process is not the offer
+    "final_round_hiring_as_a_process": [
+        ("Would you be happy passing me on to the next stage of the clinic's hiring?",
+         "final", False),
+        ("Would you be happy hiring me for the ward sister post?", "final", True),
+    ],
+}
+
+
+@pytest.mark.parametrize(("concept", "text", "round", "expected"),
+                         [(c, *case) for c, cases in FRESH.items() for case in cases],
+                         ids=[f"{c}-{i}" for c, cases in FRESH.items() for i in range(len(cases))])
+def test_fresh_cases(concept: str, text: str, round: str, expected: bool) -> None:
+    assert passed(text, "trial_close", round, rules_only=True) is expected, (concept, text, round)
