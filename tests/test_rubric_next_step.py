@@ -102,3 +102,21 @@ FRESH = {
                          ids=[f"{c}-{i}" for c, cases in FRESH.items() for i in range(len(cases))])
 def test_fresh_cases(concept: str, text: str, round: str, expected: bool) -> None:
     assert passed(text, "next_step", round, rules_only=True) is expected, (concept, text, round)
+
+
+# A process question folded into one clause with a trial close, joined by "and": both are asked.
+# Hard negatives: "between me and ..." is no second ask, and a yes/no ask to move on stays a close.
+FOLDED = [
+    ("Could you tell me how you'll choose between the last candidates and by when, and whether "
+     "anything in my record worries you?", "final", True),
+    ("I'd value your view on whether my portfolio earns me the second stage, and on the timetable "
+     "for that stage.", "first", True),
+    ("Can you walk me through the next steps and whether you'd recommend me?", "first", True),
+    ("Is anything standing between me and a place in the next stage?", "first", False),
+    ("Would you put me forward for the final round and the offer?", "second", False),
+]
+
+
+@pytest.mark.parametrize(("text", "round", "expected"), FOLDED)
+def test_process_folded_beside_a_close(text: str, round: str, expected: bool) -> None:
+    assert passed(text, "next_step", round, rules_only=True) is expected

@@ -19,12 +19,18 @@ Each check takes an optional `steps` list and records what it looked at
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from closer.rubric import explain, lexicon, trial_close
 from closer.rubric.explain import CONTEXT, EVIDENCE, GATE, LIFT, NEED, RESULT, VETO, Step, Trace
 from closer.rubric.text import Clause
 
 # Vetoes that hold whatever else the clause says; ns_veto yields to a hiring word [ns_hiring].
 STRONG_VETOES = ("ns_veto_strong", "ns_veto_step_for", "ns_veto_next_for", "ns_veto_decision_on")
+# Words that open a second ask after "and" in one clause ("..., and WHETHER you have any
+# reservations about me", "your view on whether I merit it, and ON the timetable").
+_SECOND_ASK = frozenset(("whether", "if", "on", "about", "what", "when", "how", "who", "is", "are",
+                         "do", "does", "would", "could", "can", "will", "have", "am"))
 
 
 def about_process(core: str, steps: list[Step] | None = None) -> bool:
@@ -136,8 +142,31 @@ def is_next_step(clause: Clause, previous: Clause | None = None,
 
 
 def _asks_to_advance(clause: Clause, steps: list[Step] | None) -> bool:
-    """A yes/no ask to be moved forward is a trial close, not a question about the process."""
-    return explain.note(steps, "ns_trial_close", trial_close.is_close(clause, None), VETO)
+    """A yes/no ask to be moved forward is a trial close, not a question about the process;
+    unless the process is asked in a part of its own, joined to the close by "and" ("could you
+    tell me how you'll decide between the final candidates, and whether you have any reservations
+    about me?", "...whether I merit the second stage, and on the timetable for that stage")."""
+    close = trial_close.is_close(clause, None) and not _process_asked_beside_the_close(clause)
+    return explain.note(steps, "ns_trial_close", close, VETO)
+
+
+def _process_asked_beside_the_close(clause: Clause) -> bool:
+    """Split at each "and" that opens a second ask ("... and WHETHER", "... and ON the timetable";
+    not "between me AND a second interview"): one side asks about the process and is no close,
+    the other is one."""
+    words = clause.core.split()
+    for i, word in enumerate(words):
+        if (word != "and" or i == 0 or i == len(words) - 1 or words[i + 1] not in _SECOND_ASK
+                or "between" in words[max(0, i - 4):i]):
+            continue
+        head, tail = (replace(clause, text=part, core=part)
+                      for part in (" ".join(words[:i]), " ".join(words[i + 1:])))
+        for process, close in ((head, tail), (tail, head)):
+            if (about_process(process.core) and not vetoed(process.core)
+                    and not trial_close.is_close(process, None)
+                    and trial_close.is_close(close, None)):
+                return True
+    return False
 
 
 def _process_frame(clause: Clause) -> bool:
