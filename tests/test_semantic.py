@@ -203,11 +203,11 @@ def test_layer_failure_is_silent(monkeypatch):
         raise closer.rubric.semantic.encoder.ModelError("no package")
 
     monkeypatch.setattr(closer.rubric.semantic.encoder, "load_encoder", boom)
-    hook._layer.cache_clear()
+    hook._load_layer.cache_clear()
     try:
         assert hook._layer() is None
     finally:
-        hook._layer.cache_clear()
+        hook._load_layer.cache_clear()
 
 
 def test_unseen_phrasings_end_to_end():

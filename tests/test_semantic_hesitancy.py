@@ -13,7 +13,7 @@ from closer.rubric.semantic import hesitancy, hook
 from closer.rubric.text import clauses
 from closer.types import Transcript
 
-ON = hook.fallback_from_env({"CLOSER_SEMANTIC": "hesitancy"})  # off by default (hook docstring)
+ON = hook.fallback_from_env({})  # on by default (hook docstring)
 
 
 def test_examples_take_the_rules_kind_and_the_confident_clauses():
@@ -32,6 +32,44 @@ def test_decide_takes_the_surest_clause_at_the_threshold():
     assert hesitancy.decide(cl, [0.1, 0.9, 0.2], ["way_out"] * 3, 0.85) == (1, "way_out")
     assert hesitancy.decide(cl, [0.1, 0.8, 0.2], ["way_out"] * 3, 0.85) is None
     assert hesitancy.decide(cl, [0.95, 0.9, 0.2], ["disclaimer"] * 3, 0.85) == (0, "disclaimer")
+
+
+def test_decide_defers_to_a_confident_clause_it_was_trained_on():
+    cl = clauses("I know I can do the same here. What happens next?")
+    scores, kinds = [0.97, 0.1], ["self_deprecation"] * 2
+    # nearest confident training clause at cosine 0.99: it reads as that one, not as hesitant
+    assert hesitancy.decide(cl, scores, kinds, 0.85, [0.99, 0.3], veto=0.85) is None
+    assert hesitancy.decide(cl, scores, kinds, 0.85, [0.84, 0.3], veto=0.85) == (0, kinds[0])
+    # a vetoed clause does not hide a hesitant one elsewhere in the close
+    assert hesitancy.decide(cl, [0.97, 0.9], kinds, 0.85, [0.99, 0.2], veto=0.85) == (1, kinds[1])
+    assert hesitancy.decide(cl, scores, kinds, 0.85) == (0, kinds[0])  # no prototypes: no veto
+
+
+def test_the_shipped_veto_keeps_the_confident_closes_it_was_trained_on():
+    """Confident closes of the corpus that the regression alone failed (golden file, 36994ee)."""
+    for text in ("I've shown you the dashboards I built and the results they drove. "
+                 "I know I can do the same here. I hope you'll give me the chance.",  # d241
+                 "I'm sure I can deliver what this team needs. You won't regret it."):  # h056
+        assert _tone(text).passed, text
+
+
+def test_a_long_clause_is_also_read_in_windows_that_point_back_to_it():
+    text = ("Thanks. right so what's the next bit of the process for the job and is there anything "
+            "that would hold you back from moving me on but whichever way you go on that i'll nod "
+            "along")
+    cl = clauses(text)
+    texts, owners = hesitancy.units(cl)
+    long_one = max(range(len(cl)), key=lambda i: len(cl[i].text.split()))
+    windows = [t for t, o in zip(texts, owners, strict=True) if o == long_one][1:]
+    assert windows and all(len(w.split()) == hesitancy.WINDOW_WORDS for w in windows)
+    assert windows[-1].split()[-1] == "along"  # the tail is always read
+    assert texts.count("thanks") <= 1 and owners == sorted(owners)
+    # a short clause is read whole only
+    assert hesitancy.units(clauses("What happens next?"))[1] == [0]
+    scores = [0.0] * len(texts)
+    scores[texts.index(windows[-1])] = 0.95
+    assert hesitancy.decide(cl, scores, ["backing_down"] * len(texts), 0.9,
+                            owners=owners) == (long_one, "backing_down")
 
 
 def test_decide_lifts_a_retreat_the_candidate_takes_back_up():
@@ -71,10 +109,10 @@ def test_confident_look_alikes_stay_confident(text):
     assert _tone(text).passed
 
 
-def test_the_layer_is_off_by_default():
-    text = "Would you put me through to the panel? Or is that asking a lot of you, sorry."
-    assert hook.settings_from_env({}).checks == ("next_step",)
-    assert hook.semantic_passes(clauses(text), "first", {"confident_tone": True}) == {}
+def test_the_layer_is_on_by_default_and_asks_leaves_it_out():
+    assert hesitancy.CHECK in hook.settings_from_env({}).checks
+    assert hesitancy.CHECK not in hook.settings_from_env({"CLOSER_SEMANTIC": "asks"}).checks
+    assert not hook.settings_from_env({"CLOSER_SEMANTIC": "0"}).enabled
 
 
 def test_the_layer_is_silent_when_turned_off():

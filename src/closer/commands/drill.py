@@ -133,11 +133,12 @@ def scoring_parts() -> tuple[Any, Any, Any, Any]:
     from closer.delivery import measure
     from closer.report import result_json
     from closer.rubric import evaluate, evaluate_objection_reply
-    from closer.rubric.semantic.hook import fallback_from_env
+    from closer.rubric.semantic.hook import fallback_from_env, warm
     from closer.rubric.warm import warm_in_background
 
-    # compiled while the interviewer speaks, not in the first answer (nor before the first line)
-    _after_first_sound("closer-rubric-warm-gate", warm_in_background)
+    # compiled and loaded while the interviewer speaks, not in the first answer (nor before the
+    # first line)
+    _after_first_sound("closer-rubric-warm-gate", lambda: warm_in_background(warm))
     scored = functools.partial(evaluate, fallback=fallback_from_env())
     return scored, evaluate_objection_reply, result_json, measure
 

@@ -165,9 +165,10 @@ def _emitter(progress: Any) -> Callable[[str], None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from closer.rubric.semantic.hook import warm
     from closer.rubric.warm import warm_in_background
 
-    warm_in_background()  # the grammar compiles while the model loads and decodes
+    warm_in_background(warm)  # the grammar compiles, the encoder loads, while Whisper decodes
     files: list[str] = list(args.files)
     if args.model is not None:
         from closer.speech.transcriber import resolve_model

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -32,12 +33,15 @@ def warm() -> None:
     _LOGGER.debug("rubric warm in %.2f s", time.perf_counter() - t0)
 
 
-def warm_in_background() -> threading.Thread:
-    """Start `warm()` in a daemon thread; its errors surface later, where the rubric is used."""
+def warm_in_background(*also: Callable[[], object]) -> threading.Thread:
+    """Start `warm()` in a daemon thread, then each of `also` (the semantic layer's load:
+    `closer.rubric.semantic.hook.warm`); errors surface later, where the rubric is used."""
 
     def run() -> None:
         try:
             warm()
+            for step in also:
+                step()
         except Exception as exc:  # a broken prompt file is reported where it is used
             _LOGGER.debug("rubric warm-up stopped: %s", exc)
 

@@ -15,12 +15,11 @@ thresholds (scripts/eval_semantic.py).
 
 `hesitancy` works the other way round: when the tone rules find the close confident, every
 clause is embedded and a clause heard as hesitant (`semantic.hesitancy`) is returned under the
-name of its kind (`{"way_out": 2}`), which fails the tone with that kind's tip. It is OFF by
-default (`CLOSER_SEMANTIC=hesitancy` turns it on): on closes it never saw it lifts the tone
+name of its kind (`{"way_out": 2}`), which fails the tone with that kind's tip. It is on by
+default (`CLOSER_SEMANTIC=asks` leaves it out): on closes it never saw it lifts the tone
 (hesitancy_holdout7, written blind and scored once: 0.863 / 0.752 -> 0.924 / 0.901;
-closes_holdout16 0.976 / 0.957 -> 0.983 / 0.972), but it turns 22 of the 3945 golden verdicts
-from confident to not confident against their labels ("I know I can do the same here."), so it
-waits for a veto by the confident clauses it was trained on before it becomes the default.
+closes_holdout16 0.976 / 0.957 -> 0.983 / 0.972), and its veto by the nearest confident training
+clause keeps every confident close of the labelled corpus confident.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -55,16 +55,16 @@ class SemanticSettings:
     cross-validated threshold."""
 
     enabled: bool = True
-    checks: tuple[str, ...] = ("next_step",)
+    checks: tuple[str, ...] = ("next_step", hesitancy.CHECK)
     thresholds: tuple[tuple[str, float], ...] = ()
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> SemanticSettings:
-    """Defaults, turned off by CLOSER_SEMANTIC=0 (or "off", "false", "no"); "hesitancy" adds
-    the hesitancy layer to the defaults."""
+    """Defaults, turned off by CLOSER_SEMANTIC=0 (or "off", "false", "no"); "asks" keeps the
+    next-step fallback and leaves the hesitancy layer out (the tone by its rules alone)."""
     value = (os.environ if env is None else env).get(ENV, "1").strip().lower()
-    if value == hesitancy.CHECK:
-        return SemanticSettings(checks=("next_step", hesitancy.CHECK))
+    if value == "asks":
+        return SemanticSettings(checks=("next_step",))
     return SemanticSettings(enabled=value not in {"0", "off", "false", "no"})
 
 
@@ -79,8 +79,23 @@ def fallback_from_env(env: Mapping[str, str] | None = None) -> Fallback | None:
     return functools.partial(semantic_passes, settings=settings)
 
 
-@functools.cache
+def warm(env: Mapping[str, str] | None = None) -> None:
+    """Load the encoder and the classifiers now (in a warm-up thread), when the settings use
+    them: otherwise the first confident close of a session waits ~1 s for them."""
+    if settings_from_env(env).enabled:
+        _layer()
+
+
+_LOADING = threading.Lock()  # the warm-up thread and a first verdict must not both load
+
+
 def _layer() -> tuple[Encoder, SemanticModel] | None:
+    with _LOADING:
+        return _load_layer()
+
+
+@functools.cache
+def _load_layer() -> tuple[Encoder, SemanticModel] | None:
     try:
         from closer.rubric.semantic.encoder import load_encoder
         from closer.rubric.semantic.model import load_model
@@ -117,8 +132,8 @@ def semantic_passes(cl: list[Clause], round: Round, rules: Mapping[str, bool],
 
 def _hesitancy_heard(cl: list[Clause], s: SemanticSettings,
                      layer: tuple[Any, Any] | None) -> tuple[int, str] | None:
-    texts = hesitancy.clause_texts(cl)
-    if not any(t.strip() for t in texts):
+    texts, owners = hesitancy.units(cl)
+    if not texts:
         return None
     layer = layer or _layer()
     if layer is None:
@@ -130,9 +145,10 @@ def _hesitancy_heard(cl: list[Clause], s: SemanticSettings,
     clf = model.classifiers[hesitancy.CHECK]
     threshold = dict(s.thresholds).get(hesitancy.CHECK, clf.threshold)
     heard = hesitancy.decide(cl, [float(p) for p in clf.proba(emb)], model.kinds.kinds(emb),
-                             threshold)
+                             threshold, [float(n) for n in clf.nearest_negative(emb)], clf.veto,
+                             owners)
     if heard is not None:
-        _LOGGER.debug("semantic hesitancy (%s): %s", heard[1], texts[heard[0]])
+        _LOGGER.debug("semantic hesitancy (%s): %s", heard[1], cl[heard[0]].text)
     return heard
 
 

@@ -3,6 +3,8 @@
 
 Saved as one `.npz`: for each check `c` in CHECKS, `{c}_w` (384,), `{c}_b` (), `{c}_pos` and
 `{c}_neg` (n, 384) float16 prototype embeddings (optional, kNN only), and `{c}_threshold` ();
+`{c}_veto` () with `{c}_neg`: the cosine at or above which the nearest of those negatives vetoes
+a clause the regression passed (the hesitancy check keeps its hardest confident clauses for this);
 for the hesitancy check's kind, `kinds_w` (k, 384), `kinds_b` (k,) and `kinds_names` (k,) str,
 one-vs-rest regressions whose highest score names the kind heard.
 """
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 CHECKS = ("next_step", "trial_close", "hesitancy")
+NO_VETO = 2.0  # above any cosine: no negative prototype vetoes
 FILE_NAME = "semantic_prototypes.npz"
 
 
@@ -39,6 +42,7 @@ class Classifier:
     pos: np.ndarray
     neg: np.ndarray
     threshold: float = 0.5
+    veto: float = NO_VETO  # cosine to the nearest negative prototype that vetoes a pass
 
     def proba(self, emb: np.ndarray) -> np.ndarray:
         """P(clause carries the check) for each row of `emb` (n, 384)."""
@@ -57,6 +61,14 @@ class Classifier:
             return np.sort(s, axis=1)[:, -kk:].mean(1)
 
         return top(self.pos) - top(self.neg)
+
+    def nearest_negative(self, emb: np.ndarray) -> np.ndarray:
+        """Cosine of each row of `emb` (L2-normalised) to its nearest negative (-1: none)."""
+        import numpy as np
+
+        if not len(self.neg):
+            return np.full(len(emb), -1.0, dtype=np.float32)
+        return (emb.astype(np.float32) @ self.neg.astype(np.float32).T).max(axis=1)
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,8 @@ def train_kinds(x: np.ndarray, kinds: list[str], l2: float = 1.0) -> KindClassif
 
 
 def save_model(model: SemanticModel, path: Path, prototypes: bool = False) -> None:
-    """Write the classifiers; the prototype embeddings (~1 MB, kNN only) on request."""
+    """Write the classifiers; the prototype embeddings (~1 MB, kNN only) on request, and a
+    vetoing classifier's negatives always."""
     import numpy as np
 
     arrays: dict[str, np.ndarray] = {}
@@ -148,6 +161,9 @@ def save_model(model: SemanticModel, path: Path, prototypes: bool = False) -> No
                        f"{c}_threshold": np.float32(clf.threshold)})
         if prototypes:
             arrays.update({f"{c}_pos": clf.pos, f"{c}_neg": clf.neg})
+        if clf.veto < NO_VETO:  # the veto needs its negatives
+            arrays.update({f"{c}_neg": clf.neg.astype(np.float16),
+                           f"{c}_veto": np.float32(clf.veto)})
     with path.open("wb") as f:
         np.savez_compressed(f, **arrays)
 
@@ -160,7 +176,8 @@ def load_model(path: Path | None = None) -> SemanticModel:
     with np.load(path) as z:
         none = np.zeros((0, len(z[f"{CHECKS[0]}_w"])), dtype=np.float16)
         out = {c: Classifier(z[f"{c}_w"], float(z[f"{c}_b"]), z.get(f"{c}_pos", none),
-                             z.get(f"{c}_neg", none), float(z[f"{c}_threshold"]))
+                             z.get(f"{c}_neg", none), float(z[f"{c}_threshold"]),
+                             float(z.get(f"{c}_veto", NO_VETO)))
                for c in CHECKS if f"{c}_w" in z}
         kinds = (KindClassifier(z["kinds_w"], z["kinds_b"], tuple(str(n) for n in z["kinds_names"]))
                  if "kinds_w" in z else None)
