@@ -50,12 +50,16 @@ FRESH = {
          "second", True),
         ("What does the final involve for the structural engineer job?", "second", True),
         ("Which way does my application head now?", "first", True),
+        ("Who looks over the midwife applications once today is done?", "first", True),
+        ("When is the trade test for the plumber role?", "first", True),
         # hard negatives: the same words about a project, a product or a team's plan
         ("What's the next milestone on the council's plan to move the depots onto electric vans?",
          "second", False),
         ("What's the order of things for the kitchen refit once the builders arrive?",
          "first", False),
         ("Which way is the new booking app heading now?", "first", False),
+        ("When is the product launch for the new booking app?", "first", False),
+        ("What's the next milestone for your investors before the series B?", "first", False),
     ],
     # when or how the decision comes, in new words
     "decision_in_new_words": [
