@@ -69,6 +69,9 @@ PREFIXES = {
     "hesitancy_holdout6.jsonl": "c",
     "closes_holdout16.jsonl": "a",
     "hesitancy_holdout7.jsonl": "i",
+    "closes_holdout17.jsonl": "l",
+    "hesitancy_holdout8.jsonl": "o",
+    # the single letters are all taken: two from here on
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -82,6 +85,7 @@ MIN_CLOSES = {
     "hesitancy_holdout5.jsonl": 150,
     "hesitancy_holdout6.jsonl": 150,
     "hesitancy_holdout7.jsonl": 150,
+    "hesitancy_holdout8.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 
@@ -281,7 +285,7 @@ def test_every_tag_is_documented(corpus: list[dict]) -> None:
     for row in corpus:
         for tag in row["tags"]:
             if tag.startswith("pair:"):
-                assert re.fullmatch(r"pair:[a-z]\d{2,3}", tag), row
+                assert re.fullmatch(r"pair:[a-z]{1,2}\d{2,3}", tag), row
                 continue
             kind, _, value = tag.partition(":")
             if kind == "hard_negative":

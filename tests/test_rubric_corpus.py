@@ -21,15 +21,15 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout15 (measured at 0.956 / 0.973 / 0.979 before tuning) is now tuned on and held to
+# holdout16 (measured at 0.928 / 0.975 / 0.976 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout16, measured once at 8d942df: 0.928 / 0.975 / 0.976, not confident 0.957
-    "closes_holdout16.jsonl": {
-        "next_step": 0.92,
-        "trial_close": 0.97,
-        "confident_tone": 0.97,
-        "not_confident": 0.95,
+    # holdout17, measured once at 25cfbf9: 0.973 / 0.955 / 0.984, not confident 0.971
+    "closes_holdout17.jsonl": {
+        "next_step": 0.97,
+        "trial_close": 0.95,
+        "confident_tone": 0.98,
+        "not_confident": 0.97,
     },
 }
 TUNED_F1 = 0.95
@@ -53,19 +53,16 @@ FOCUSED = {
     },
     # measured once at 1cb1711: 0.955 / 0.966 / 0.925, not confident 0.877; tone now tuned on
     "hesitancy_holdout5.jsonl": {"next_step": 0.95, "trial_close": 0.96},
-    # measured once at 77ac396: 0.951 / 0.965 / 0.865, not confident 0.753
-    "hesitancy_holdout6.jsonl": {
+    # measured once at 77ac396: 0.951 / 0.965 / 0.865, not confident 0.753; tone now tuned on
+    "hesitancy_holdout6.jsonl": {"next_step": 0.95, "trial_close": 0.96},
+    # measured once at 8d942df: 0.958 / 0.989 / 0.863, not confident 0.752; tone now tuned on
+    "hesitancy_holdout7.jsonl": {"next_step": 0.95, "trial_close": 0.98},
+    # measured once at 25cfbf9: 0.952 / 0.964 / 0.951, not confident 0.932
+    "hesitancy_holdout8.jsonl": {
         "next_step": 0.95,
         "trial_close": 0.96,
-        "confident_tone": 0.86,
-        "not_confident": 0.75,
-    },
-    # measured once at 8d942df: 0.958 / 0.989 / 0.863, not confident 0.752
-    "hesitancy_holdout7.jsonl": {
-        "next_step": 0.95,
-        "trial_close": 0.98,
-        "confident_tone": 0.86,
-        "not_confident": 0.75,
+        "confident_tone": 0.95,
+        "not_confident": 0.93,
     },
 }
 
