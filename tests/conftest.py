@@ -4,6 +4,7 @@
   `text` spoken by `espeak-ng -w` (22.05 kHz mono WAV); fails (never skips) without espeak-ng,
   which `make test` installs.
 - `speech_clip` (session): a short espeak-ng WAV of a spoken close, 22.05 kHz mono.
+- The semantic layer's encoder keeps every embedding of the run (`pytest_configure`).
 - `transcriber` (session): the bundled tiny.en `Transcriber`, loaded once
   (only for tests marked `@pytest.mark.model`).
 """
@@ -23,6 +24,16 @@ from pathlib import Path
 import pytest
 
 SPEECH_TEXT = "What does the next step in the process look like?"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The corpus, golden, explain and rewrite tests score the same ~6,000 closes (and their
+    stronger closes) through the semantic layer: one encoder cache big enough for all of them
+    (~150 MB) encodes each clause once per run instead of three or four times."""
+    from closer.rubric.semantic import hook
+    from closer.rubric.semantic.encoder import EncoderSettings
+
+    hook.ENCODER_SETTINGS = EncoderSettings(cache_texts=150_000)
 
 
 def espeak_wav(text: str, path: Path, words_per_minute: int = 150) -> Path:

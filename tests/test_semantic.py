@@ -223,3 +223,20 @@ def test_unseen_phrasings_end_to_end():
     assert ns[0] > th["next_step"] and ns[1] > th["next_step"] and ns[2] < th["next_step"]
     assert tc[3] > th["trial_close"] and tc[4] < th["trial_close"]
     assert ns[3] < th["next_step"] and tc[0] < th["trial_close"]
+
+
+def test_the_encoder_cache_gives_the_same_vectors_and_stays_bounded():
+    import numpy as np
+
+    from closer.rubric.semantic.encoder import EncoderSettings, load_encoder
+
+    cached = load_encoder(EncoderSettings(cache_texts=2))
+    plain = load_encoder(EncoderSettings(cache_texts=0))
+    texts = ["what happens next", "thanks for today", "what happens next",
+             "is anything stopping you"]
+    first = cached.encode(texts)
+    again = cached.encode(texts[::-1])[::-1]
+    assert np.array_equal(first, plain.encode(texts)) and np.array_equal(first, again)
+    assert len(cached._cache) == 2 and not plain._cache
+    first[0] += 1.0  # a caller's array is its own
+    assert np.array_equal(cached.encode(texts[:1])[0], plain.encode(texts[:1])[0])

@@ -19,6 +19,8 @@ import json
 import logging
 import math
 import struct
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,10 +43,12 @@ _WORDS = "embeddings.word_embeddings.weight"
 @dataclass(frozen=True)
 class EncoderSettings:
     """max_tokens: word pieces per text, [CLS]/[SEP] included (count); batch: texts per forward
-    pass (count)."""
+    pass (count); cache_texts: embeddings kept for texts seen lately (count, 0: none; 4096 x 384
+    float32 is ~6 MB): a drill's retries and the model lines in every stronger close repeat."""
 
     max_tokens: int = 256
     batch: int = 32
+    cache_texts: int = 4096
     mmap_embeddings: bool = True  # word-embedding rows read from the file on use (saves ~22 MB)
 
 
@@ -148,6 +152,8 @@ class Encoder:
                    for k, v in weights.items()}
         self._tok = tokenizer
         self.settings = settings
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.dim = int(weights[_WORDS].shape[1])
 
     def _lin(self, x: np.ndarray, name: str) -> np.ndarray:
@@ -203,8 +209,25 @@ class Encoder:
         import numpy as np
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            for t in known:
+                self._cache.move_to_end(t)
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        fresh = dict(zip(todo, self._encode(todo), strict=True)) if todo else {}
+        if self.settings.cache_texts > 0 and fresh:
+            with self._cache_lock:
+                self._cache.update(fresh)
+                while len(self._cache) > self.settings.cache_texts:
+                    self._cache.popitem(last=False)
+        for i, t in enumerate(texts):
+            out[i] = known[t] if t in known else fresh[t]
+        return out
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         encs = self._tok.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
         step = self.settings.batch

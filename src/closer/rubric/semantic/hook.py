@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 ENV = "CLOSER_SEMANTIC"
+ENCODER_SETTINGS = None  # closer.rubric.semantic.encoder.EncoderSettings; None: its defaults
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _load_layer() -> tuple[Encoder, SemanticModel] | None:
         from closer.rubric.semantic.model import load_model
 
         model = load_model()
-        return load_encoder(), model
+        return load_encoder(ENCODER_SETTINGS), model
     except (ModelError, ImportError, OSError, KeyError, ValueError) as exc:  # rules only
         _LOGGER.debug("semantic layer off: %s", exc)
         return None
