@@ -73,6 +73,25 @@ FRESH = {
         ("When does the client make its call on the new packaging?", "final", False),
         ("What's the timetable for the drug trial extension?", "final", False),
     ],
+    # widened on closes_holdout17 / hesitancy_holdout8: the road to an offer, the shortlist drawn
+    # up, where the hiring goes, what is still to happen before the choice, a stage held for a post
+    "process_in_new_words": [
+        ("What does the road to an offer look like for the sound engineer post?", "first", True),
+        ("What's the path from here to a signed offer?", "second", True),
+        ("How does the shortlist get drawn up for the teaching assistant posts?", "first", True),
+        ("Where does the recruitment go from here?", "first", True),
+        ("What still has to happen before you appoint your new verger?", "final", True),
+        ("When would the trial shifts be for the barista post?", "first", True),
+        ("Who would I meet at the next stage for the scaffolding crew?", "first", True),
+        # hard negatives: an offer on a house, eagerness with no ask, a supplier list, a crew's
+        # work, a project, investors
+        ("What's the road to an offer on the house you mentioned?", "first", False),
+        ("I'm eager to get started on the next stage whenever suits you.", "first", False),
+        ("How does the supplier shortlist get made for the bridge tender?", "first", False),
+        ("What's the next step for the crew once the bridge is finished?", "first", False),
+        ("Where does the project go from here?", "first", False),
+        ("What still has to happen before the investors decide on the funding?", "first", False),
+    ],
     # a short follow-up about the stage just named
     "follow_ups_in_new_words": [
         ("Does anything in my portfolio hold you back from a second interview? "

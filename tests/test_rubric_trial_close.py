@@ -94,6 +94,39 @@ FRESH = {
         ("If it's not too much trouble, could you tell me what happens after the panel?",
          "first", False),
     ],
+    # widened on closes_holdout17 / hesitancy_holdout8: what stands in the way with a hedge between,
+    # what would slow the interviewer, what they would want settled, a reason asked for
+    "stands_in_the_way_hedged": [
+        ("What, if anything, would keep you from putting me through to the site visit?",
+         "first", True),
+        ("Is there any obstacle to you recommending me for the charge nurse post?", "second", True),
+        ("Would anything in my tax casework make you wary of recommending me?", "first", True),
+        ("Is there anything in my lab record you'd want explained before you put me forward?",
+         "first", True),
+        ("What reason could you have not to appoint me?", "final", True),
+        ("If there's a gap between what I offer and what the bakery needs, I'd rather hear it now.",
+         "first", True),
+        # hard negatives: the same words about a depot, an office move, a tender, a clinic
+        ("Is there any obstacle to the new depot opening on time?", "first", False),
+        ("What reason would you have to move the office to Leeds?", "first", False),
+        ("Is there anything in the tender you'd want clarified before the client signs?",
+         "first", False),
+        ("What would stop you, if anything, from opening a second clinic?", "first", False),
+    ],
+    # the interviewer won over, the candidate's rank, the post made the candidate's, handed on
+    "won_over_and_made_the_hire": [
+        ("Have I won you over for the sous chef role?", "final", True),
+        ("Where would I rank among the people you've seen for the archivist job?", "first", True),
+        ("Will the harbour master post be mine?", "final", True),
+        ("Are you ready to make me your new site foreman?", "final", True),
+        ("Would you hand my details to the head chef for the final tasting?", "first", True),
+        ("Would you offer me the traineeship at the surgery?", "final", True),
+        # hard negatives: won over to an idea, a parking space, "it" making me, a lab's place
+        ("Have I won you over to the idea of a four-day rota?", "first", False),
+        ("Would the parking space be mine?", "final", False),
+        ("Would it make me the only night nurse on the ward?", "final", False),
+        ("Where would the new lab sit in the building?", "first", False),
+    ],
     # the final round: the employer's hiring as a process is not the offer
     "final_round_hiring_as_a_process": [
         ("Would you be happy passing me on to the next stage of the clinic's hiring?",
