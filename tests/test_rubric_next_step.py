@@ -99,6 +99,11 @@ FRESH = {
         ("Any day suits me for the panel interview. Who will be on it?", "first", True),
         ("Are you in a position to offer me the tutor post, and if not, when will you be?",
          "final", True),
+        # after an ask to be moved on, the stage it moves to ("..., and if so, when?")
+        ("Could you put me forward to the head of pharmacy, and if so, when would that be?",
+         "first", True),
+        ("Would you recommend me to your director, and what is she like to work for?",
+         "first", False),
     ],
     # the target: the post named at length lifts the veto; a time is not a thing
     "the_post_at_length": [

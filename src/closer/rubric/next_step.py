@@ -132,7 +132,9 @@ def is_next_step(clause: Clause, previous: Clause | None = None,
         # like, and when?" names a round of something else
         if previous is None or not explain.note(
                 steps, "ns_names_stage",
-                names_stage(previous.core)
+                # an ask to be moved on names the stage it moves to ("would you move me on to
+                # the director, and if so, when would that be?")
+                (names_stage(previous.core) or trial_close.advancement(previous.core))
                 and not any(lexicon.has(name, previous.core) for name in STRONG_VETOES), CONTEXT):
             return False
         followup = lexicon.pattern("ns_followup", anchored=True).match(core)
