@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from rubric_helpers import prime_corpus_embeddings
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 FILES = sorted(DATA.glob("closes*.jsonl")) + sorted((DATA / "unseen").glob("*.jsonl"))
@@ -74,6 +76,7 @@ def test_corpora_exist() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_f1_per_check(path: Path) -> None:
+    prime_corpus_embeddings()
     rows = eval_rubric.load(path)
     assert len(rows) >= 20
     figures, wrong = eval_rubric.measure(rows)

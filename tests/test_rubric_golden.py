@@ -8,6 +8,8 @@ grammar or the house changes nothing by accident. A deliberate change: rerun
 import importlib.util
 from pathlib import Path
 
+from rubric_helpers import prime_corpus_embeddings
+
 _SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "golden_verdicts.py"
 _spec = importlib.util.spec_from_file_location("golden_verdicts", _SCRIPT)
 assert _spec and _spec.loader
@@ -16,6 +18,7 @@ _spec.loader.exec_module(golden_verdicts)
 
 
 def test_every_labelled_close_keeps_its_golden_verdict():
+    prime_corpus_embeddings()
     diff = golden_verdicts.differences(golden_verdicts.current(), golden_verdicts.golden())
     assert not diff, "\n".join(diff[:40])
 

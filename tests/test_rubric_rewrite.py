@@ -21,7 +21,7 @@ import pytest
 from closer.rubric import evaluate, lexicon, rewrite
 from closer.rubric.rewrite import stronger_close
 from closer.types import Transcript, Verdict
-from rubric_helpers import SHIPPED
+from rubric_helpers import SHIPPED, prime_corpus_embeddings
 
 DATA = Path(__file__).parent / "data"
 FILES = sorted(DATA.glob("closes*.jsonl")) + sorted((DATA / "unseen").glob("*.jsonl"))
@@ -36,6 +36,7 @@ def corpus() -> tuple[dict, ...]:
 @functools.cache
 def rewrites() -> tuple[tuple[dict, Verdict, str], ...]:
     """Every labelled close, its verdict as shipped and its stronger close."""
+    prime_corpus_embeddings()
     out = []
     for row in corpus():
         verdict = evaluate(Transcript(row["text"]), row["round"], fallback=SHIPPED)
