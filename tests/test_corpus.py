@@ -72,6 +72,8 @@ PREFIXES = {
     "closes_holdout17.jsonl": "l",
     "hesitancy_holdout8.jsonl": "o",
     # the single letters are all taken: two from here on
+    "closes_holdout18.jsonl": "ab",
+    "hesitancy_holdout9.jsonl": "ac",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
@@ -86,6 +88,7 @@ MIN_CLOSES = {
     "hesitancy_holdout6.jsonl": 150,
     "hesitancy_holdout7.jsonl": 150,
     "hesitancy_holdout8.jsonl": 150,
+    "hesitancy_holdout9.jsonl": 150,
 }
 MIN_PER_ROUND = {"closes.jsonl": 50, "closes_holdout.jsonl": 35}
 

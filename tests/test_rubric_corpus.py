@@ -23,15 +23,15 @@ _spec.loader.exec_module(eval_rubric)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout16 (measured at 0.928 / 0.975 / 0.976 before tuning) is now tuned on and held to
+# holdout17 (measured at 0.973 / 0.955 / 0.984 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout17, measured once at 25cfbf9: 0.973 / 0.955 / 0.984, not confident 0.971
-    "closes_holdout17.jsonl": {
-        "next_step": 0.97,
+    # holdout18, measured once at f9b8146: 0.938 / 0.959 / 0.978, not confident 0.962
+    "closes_holdout18.jsonl": {
+        "next_step": 0.93,
         "trial_close": 0.95,
-        "confident_tone": 0.98,
-        "not_confident": 0.97,
+        "confident_tone": 0.97,
+        "not_confident": 0.96,
     },
 }
 TUNED_F1 = 0.95
@@ -59,12 +59,14 @@ FOCUSED = {
     "hesitancy_holdout6.jsonl": {"next_step": 0.95, "trial_close": 0.96},
     # measured once at 8d942df: 0.958 / 0.989 / 0.863, not confident 0.752; tone now tuned on
     "hesitancy_holdout7.jsonl": {"next_step": 0.95, "trial_close": 0.98},
-    # measured once at 25cfbf9: 0.952 / 0.964 / 0.951, not confident 0.932
-    "hesitancy_holdout8.jsonl": {
-        "next_step": 0.95,
-        "trial_close": 0.96,
-        "confident_tone": 0.95,
-        "not_confident": 0.93,
+    # measured once at 25cfbf9: 0.952 / 0.964 / 0.951, not confident 0.932; now tuned on
+    "hesitancy_holdout8.jsonl": {"next_step": 0.95, "trial_close": 0.96},
+    # measured once at f9b8146: 0.931 / 0.987 / 0.971, not confident 0.961
+    "hesitancy_holdout9.jsonl": {
+        "next_step": 0.93,
+        "trial_close": 0.98,
+        "confident_tone": 0.97,
+        "not_confident": 0.96,
     },
 }
 
