@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rubric_helpers import prime_corpus_embeddings
+from rubric_helpers import evaluate_shipped_once, prime_corpus_embeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -20,6 +20,7 @@ _spec = importlib.util.spec_from_file_location("eval_rubric", ROOT / "scripts" /
 assert _spec and _spec.loader
 eval_rubric = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(eval_rubric)
+eval_rubric.evaluate = evaluate_shipped_once  # one verdict per close per run (rubric_helpers)
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.

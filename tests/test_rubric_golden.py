@@ -8,13 +8,14 @@ grammar or the house changes nothing by accident. A deliberate change: rerun
 import importlib.util
 from pathlib import Path
 
-from rubric_helpers import prime_corpus_embeddings
+from rubric_helpers import evaluate_shipped_once, prime_corpus_embeddings
 
 _SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "golden_verdicts.py"
 _spec = importlib.util.spec_from_file_location("golden_verdicts", _SCRIPT)
 assert _spec and _spec.loader
 golden_verdicts = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(golden_verdicts)
+golden_verdicts.evaluate = evaluate_shipped_once  # one verdict per close per run
 
 
 def test_every_labelled_close_keeps_its_golden_verdict():
