@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from closer.rubric import tone
+from closer.rubric.semantic.model import NO_VETO
 from closer.rubric.text import Clause, clauses
 
 CHECK = "hesitancy"
@@ -103,7 +104,7 @@ def lifted(cl: Sequence[Clause], index: int, kind: str) -> bool:
 
 def decide(cl: Sequence[Clause], scores: Sequence[float], kinds: Sequence[str],
            threshold: float, nearest_confident: Sequence[float] | None = None,
-           veto: float = 2.0, owners: Sequence[int] | None = None) -> tuple[int, str] | None:
+           veto: float = NO_VETO, owners: Sequence[int] | None = None) -> tuple[int, str] | None:
     """The clause heard as most surely hesitant at or above `threshold`, not lifted and not
     vetoed, with its kind; `scores[i]`/`kinds[i]` are clause i's probability and most likely
     kind, `nearest_confident[i]` its cosine to the nearest confident clause the layer was trained
