@@ -27,10 +27,6 @@ from closer.rubric.text import Clause
 
 # Vetoes that hold whatever else the clause says; ns_veto yields to a hiring word [ns_hiring].
 STRONG_VETOES = ("ns_veto_strong", "ns_veto_step_for", "ns_veto_next_for", "ns_veto_decision_on")
-# Words that open a second ask after "and" in one clause ("..., and WHETHER you have any
-# reservations about me", "your view on whether I merit it, and ON the timetable").
-_SECOND_ASK = frozenset(("whether", "if", "on", "about", "what", "when", "how", "who", "is", "are",
-                         "do", "does", "would", "could", "can", "will", "have", "am"))
 
 
 def about_process(core: str, steps: list[Step] | None = None) -> bool:
@@ -90,7 +86,9 @@ def refers_to_something_else(clause: Clause, previous: Clause,
     if lexicon.has("ns_hiring_object", clause.core):
         return False
     same_sentence = previous.sentence == clause.sentence
-    same_subject = same_sentence and not about_process(clause.core)
+    # (a bare "what comes after" is the timeline's, but after an ask about an app, the app's)
+    same_subject = same_sentence and (not about_process(clause.core)
+                                      or _carries_on_the_ask_before(clause, previous))
     frame = lexicon.pattern("subordinate_frame", anchored=True).match(previous.core)
     framed = same_sentence and not previous.asks and frame is not None
     if not (explain.has(steps, "ns_anaphor", clause.core, EVIDENCE)
@@ -106,6 +104,16 @@ def refers_to_something_else(clause: Clause, previous: Clause,
         return False  # "does the head of department still sign off, and when would that be?"
     elsewhere = strong or vetoed(before) or lexicon.has("ns_names_a_thing", before)
     return explain.note(steps, "ns_before_is_about_something_else", elsewhere, CONTEXT)
+
+
+def _carries_on_the_ask_before(clause: Clause, previous: Clause) -> bool:
+    """The clause goes on, in the same sentence, from an ask vetoed as about something else, and
+    neither names a stage or hiring word: "when does the app go live for the clinics, and what
+    comes after the beta?" (a bare "what comes after" is the timeline's, but of the app)."""
+    return (previous.sentence == clause.sentence and previous.asks
+            and not any(names_stage(c.core) or lexicon.has("ns_hiring", c.core)
+                        for c in (clause, previous))
+            and bool(vetoes(previous)))
 
 
 def names_stage(core: str) -> bool:
@@ -157,8 +165,10 @@ def _process_asked_beside_the_close(clause: Clause) -> bool:
     not "between me AND a second interview"): one side asks about the process and is no close,
     the other is one."""
     words = clause.core.split()
+    second_ask = lexicon.pattern("ns_second_ask", anchored=True)
     for i, word in enumerate(words):
-        if (word != "and" or i == 0 or i == len(words) - 1 or words[i + 1] not in _SECOND_ASK
+        if (word != "and" or i == 0 or i == len(words) - 1
+                or not second_ask.match(" ".join(words[i + 1:]))
                 or "between" in words[max(0, i - 4):i]):
             continue
         head, tail = (replace(clause, text=part, core=part)
