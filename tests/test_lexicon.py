@@ -20,7 +20,7 @@ from closer.rubric import lexicon
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "closer"
 PROMPTS = ROOT / "prompts"
-_CACHED = (lexicon.grammar, lexicon.phrases, lexicon.pattern, lexicon.contractions)
+_CACHED = (lexicon.grammar, lexicon.phrases, lexicon.pattern, lexicon.spans, lexicon.contractions)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -222,7 +222,8 @@ def test_a_folder_without_phrase_files_is_a_user_error(folder: Path):
 
 # --- the names the code uses ----------------------------------------------------------------------
 
-_MATCHERS = {"has": 0, "find": 0, "find_all": 0, "pattern": 0}  # where the list's name goes
+# where the list's name goes
+_MATCHERS = {"has": 0, "find": 0, "find_all": 0, "pattern": 0, "spans": 0}
 
 
 def _literals(node: ast.AST) -> list[str] | None:

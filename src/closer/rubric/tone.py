@@ -111,10 +111,10 @@ def assess(text: str, delivery: Delivery | None = None,
     lifted: list[str] = []  # hesitant sentences the candidate took straight back up
     for kind in HESITANCY_KINDS:
         at[kind] = []
-        for m in lexicon.pattern(kind).finditer(norm):
-            words = m.group(0).strip(" ,")
-            lift = kind in LIFTED_BY_THE_ASK and keeps_the_ask(norm[m.end():])
-            (lifted if lift else at[kind]).append((m.start(), words))
+        for start, end in lexicon.spans(kind, norm):
+            words = norm[start:end].strip(" ,")
+            lift = kind in LIFTED_BY_THE_ASK and keeps_the_ask(norm[end:])
+            (lifted if lift else at[kind]).append((start, words))
     kinds = {kind: [w for _, w in found_at] for kind, found_at in at.items()}
     # a hesitant sentence already shown as part of a marker ("i fumbled the") is not shown twice
     markers.extend(m for words in kinds.values() for m in words

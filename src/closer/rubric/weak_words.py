@@ -100,8 +100,8 @@ class Said:
         """The tokens that lie wholly inside matches of `lists`."""
         covered = [False] * len(norm)
         for name in READ_LISTS:
-            for m in lexicon.pattern(name).finditer(norm) if name in lists else ():
-                covered[m.start():m.end()] = [True] * (m.end() - m.start())
+            for start, end in lexicon.spans(name, norm) if name in lists else ():
+                covered[start:end] = [True] * (end - start)
         chars: dict[int, list[int]] = {}
         for k, o in enumerate(owner):
             if o >= 0 and norm[k] != ",":
@@ -111,8 +111,8 @@ class Said:
     @staticmethod
     def _hits(norm: str, owner: list[int], lists: Sequence[str]) -> list[set[int]]:
         """The tokens each match of `lists` reaches into."""
-        return [{o for o in owner[m.start():m.end()] if o >= 0} for name in READ_LISTS
-                if name in lists for m in lexicon.pattern(name).finditer(norm)]
+        return [{o for o in owner[start:end] if o >= 0} for name in READ_LISTS
+                if name in lists for start, end in lexicon.spans(name, norm)]
 
     def drop(self, lists: Sequence[str], whole: Sequence[str] = (),
              asks: Sequence[bool] = ()) -> set[int]:
