@@ -74,6 +74,7 @@ PREFIXES = {
     # the single letters are all taken: two from here on
     "closes_holdout18.jsonl": "ab",
     "hesitancy_holdout9.jsonl": "ac",
+    "closes_holdout19.jsonl": "ad",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}

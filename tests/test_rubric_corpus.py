@@ -24,14 +24,14 @@ eval_rubric.evaluate = evaluate_shipped_once  # one verdict per close per run (r
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout17 (measured at 0.973 / 0.955 / 0.984 before tuning) is now tuned on and held to
+# holdout18 (measured at 0.938 / 0.959 / 0.978 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout18, measured once at f9b8146: 0.938 / 0.959 / 0.978, not confident 0.962
-    "closes_holdout18.jsonl": {
+    # holdout19, measured once at 2f9c3a7: 0.932 / 0.975 / 0.981, not confident 0.967
+    "closes_holdout19.jsonl": {
         "next_step": 0.93,
-        "trial_close": 0.95,
-        "confident_tone": 0.97,
+        "trial_close": 0.97,
+        "confident_tone": 0.98,
         "not_confident": 0.96,
     },
 }
