@@ -156,8 +156,16 @@ def _asks_to_advance(clause: Clause, steps: list[Step] | None) -> bool:
     unless the process is asked in a part of its own, joined to the close by "and" ("could you
     tell me how you'll decide between the final candidates, and whether you have any reservations
     about me?", "...whether I merit the second stage, and on the timetable for that stage")."""
-    close = trial_close.is_close(clause, None) and not _process_asked_beside_the_close(clause)
+    close = (trial_close.is_close(clause, None) and not _counts_the_stages(clause)
+             and not _process_asked_beside_the_close(clause))
     return explain.note(steps, "ns_trial_close", close, VETO)
+
+
+def _counts_the_stages(clause: Clause) -> bool:
+    """A question counting the stages left ("how many more conversations sit between me and a yes
+    or no?") asks about the process, whatever it says of the candidate: its answer is a number,
+    not a yes or no to moving on."""
+    return clause.core.startswith("how many ") and about_process(clause.core)
 
 
 def _process_asked_beside_the_close(clause: Clause) -> bool:
