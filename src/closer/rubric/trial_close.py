@@ -21,8 +21,7 @@ name on it?"), is advancement; so is a place in a choice the clause before named
 pick who carries on, and would you count me in that pool?"). A reason asked after a condition
 supposing a rejection ("if the board decided against me, what would the main reason be?") asks
 for the objection. An agreement tag framed by a request counts by its own length ("..., and I'm
-curious whether you'd agree"). An inversion asking for advancement after a frame the text layer
-does not know ("off the back of today are you prepared to vouch for me") asks.
+curious whether you'd agree").
 Vetoed when the reservation is about something else [tc_veto: pay, the role's history, the team,
 the product] and no advancement is named. In the final round a close aimed only at another round
 [next_round_words without offer_words] does not pass; offer-aimed or round-neutral ones do.
@@ -44,10 +43,6 @@ _ADVANCE = ("tc_advance", "tc_advance_pair", "tc_direction_pair", "tc_offer_pair
 # an agreement tag ("do you agree?", "is that how it looks from your side too?") is at most this
 # many words
 _TAG_MAX_WORDS = 10
-# an inversion after a frame ("going by this morning, would you be ready to back me") comes within
-# this many words of the start, and is one of these auxiliaries before "you"
-_FRAME_MAX_WORDS = 6
-_YES_NO_AUXILIARIES = frozenset({"are", "would", "will", "could", "can", "do", "did", "might"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +97,7 @@ def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None =
     """`previous`: the clause before (a lone hedge skipped); `substantial`: the last clause before
     of more than two words (past "and", "sorry": what a pronoun refers to), or None: `previous`."""
     core = clause.core
-    if not explain.note(steps, "asks", clause.asks or _inversion_after_frame(core), GATE):
+    if not explain.note(steps, "asks", clause.asks, GATE):
         return False
     advance = advancement(core, steps)
     if _reservation_veto(core, advance, steps):
@@ -137,17 +132,6 @@ def _tag(core: str) -> str:
     if tag is None or request is None or request.start() != 0 or request.end() > tag.start():
         return core
     return core[tag.start():]
-
-
-def _inversion_after_frame(core: str) -> bool:
-    """An inversion to the interviewer asking for advancement after a short frame the text layer
-    does not know ("off the back of today | are you prepared to vouch for me with the partners"):
-    the frame is at most `_FRAME_MAX_WORDS` words and the rest opens with an auxiliary and "you"."""
-    words = core.split()
-    for k in range(1, min(_FRAME_MAX_WORDS, len(words) - 3) + 1):
-        if words[k] in _YES_NO_AUXILIARIES and words[k + 1] == "you":
-            return advancement(" ".join(words[k:]))
-    return False
 
 
 def _wh(clause: Clause, steps: list[Step] | None) -> bool:
