@@ -161,15 +161,12 @@ def _asks_to_advance(clause: Clause, steps: list[Step] | None) -> bool:
     return explain.note(steps, "ns_trial_close", close, VETO)
 
 
-# Openers of a question whose answer is a number or the people still to come, never a yes or no.
-_COUNTING_OPENERS = ("how many ", "who else ", "whom else ")
-
-
 def _counts_the_stages(clause: Clause) -> bool:
     """A question counting the stages or the people left ("how many more conversations sit between
     me and a yes or no?", "who else will I meet before an offer is on the table?") asks about the
     process, whatever it says of the candidate: its answer is not a yes or no to moving on."""
-    return clause.core.startswith(_COUNTING_OPENERS) and about_process(clause.core)
+    counting = lexicon.pattern("ns_counting_opener", anchored=True).match(clause.core) is not None
+    return counting and about_process(clause.core)
 
 
 def _process_asked_beside_the_close(clause: Clause) -> bool:
