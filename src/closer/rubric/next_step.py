@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from closer.rubric import explain, lexicon, trial_close
+from closer.rubric import explain, lexicon, text, trial_close
 from closer.rubric.explain import CONTEXT, EVIDENCE, GATE, LIFT, NEED, RESULT, VETO, Step, Trace
 from closer.rubric.text import Clause
 
@@ -49,6 +49,11 @@ def vetoes(clause: Clause | str, steps: list[Step] | None = None,
     if (explain.has(steps, "ns_veto", core, VETO)
             and not explain.has(steps, "ns_hiring", core, LIFT)):
         fired.append("ns_veto")
+    if (previous is not None and not isinstance(clause, str)
+            and text.frames(previous, clause)):
+        # a frame put first holds the strong vetoes too ("In my first week, who would I meet?")
+        fired += [name for name in STRONG_VETOES
+                  if name not in fired and explain.has(steps, name, previous.core, VETO)]
     if about_something_else(core, steps):
         fired.append("ns_about_something_else")
     if (previous is not None and not isinstance(clause, str)

@@ -362,3 +362,11 @@ def _subordinate_frames(out: list[Clause]) -> list[Clause]:
                 and lexicon.pattern("subordinate_frame", anchored=True).match(c.core)):
             out[i] = dataclasses.replace(c, asks=False, wh=False)
     return out
+
+
+def frames(frame: Clause, clause: Clause) -> bool:
+    """Is `frame` a time or condition clause put first in the sentence of `clause`, asking
+    nothing itself ("before my name goes to the partners, ...", "in my first week, ...")? It
+    belongs to the ask after it, which the checks read with it."""
+    return (frame.sentence == clause.sentence and not frame.asks
+            and lexicon.pattern("subordinate_frame", anchored=True).match(frame.core) is not None)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from closer.rubric import explain, lexicon
+from closer.rubric import explain, lexicon, text
 from closer.rubric.explain import CONTEXT, EVIDENCE, GATE, LIFT, RESULT, VETO, Step, Trace
 from closer.rubric.text import Clause
 from closer.types import Round
@@ -105,7 +105,8 @@ def is_close(clause: Clause, previous: Clause | None, steps: list[Step] | None =
     candidate = explain.has(steps, "tc_candidate", core, EVIDENCE)
     own_work = (_about_own_work(core, previous, steps)
                 or explain.has(steps, "tc_own_work", core, EVIDENCE))
-    if explain.has(steps, "tc_reservation", core, EVIDENCE) and (candidate or advance or own_work):
+    if (explain.has(steps, "tc_reservation", _with_frame(clause, previous), EVIDENCE)
+            and (candidate or advance or own_work)):
         return True
     if advance and not _wh(clause, steps):
         return True
@@ -145,6 +146,16 @@ def _about_own_work(core: str, previous: Clause | None, steps: list[Step] | None
     return (previous is not None and explain.has(steps, "tc_anaphor", core, EVIDENCE)
             and (explain.has(steps, "tc_own_work", previous.core, CONTEXT)
                  or explain.has(steps, "tc_wanted", previous.core, CONTEXT)))
+
+
+def _with_frame(clause: Clause, previous: Clause | None) -> str:
+    """The clause read with a time frame put first in its sentence: "Before my name goes to the
+    partners, is there anything you'd still need to see from me?" asks "...from me before my name
+    goes to the partners", what stands between the candidate and being moved on; "Before I start,
+    is there anything you'd need from me?" asks about the first days, no reservation."""
+    if previous is None or not text.frames(previous, clause):
+        return clause.core
+    return f"{clause.core} {previous.core}"
 
 
 def _shortfall_named_before(clause: Clause, previous: Clause | None,
