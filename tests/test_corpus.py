@@ -75,6 +75,7 @@ PREFIXES = {
     "closes_holdout18.jsonl": "ab",
     "hesitancy_holdout9.jsonl": "ac",
     "closes_holdout19.jsonl": "ad",
+    "closes_holdout20.jsonl": "ae",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}

@@ -24,15 +24,15 @@ eval_rubric.evaluate = evaluate_shipped_once  # one verdict per close per run (r
 
 
 # F1 per check measured once, before any tuning (tests/data/README.md); floors, rounded down.
-# holdout18 (measured at 0.938 / 0.959 / 0.978 before tuning) is now tuned on and held to
+# holdout19 (measured at 0.932 / 0.975 / 0.981 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout19, measured once at 2f9c3a7: 0.932 / 0.975 / 0.981, not confident 0.967
-    "closes_holdout19.jsonl": {
-        "next_step": 0.93,
-        "trial_close": 0.97,
-        "confident_tone": 0.98,
-        "not_confident": 0.96,
+    # holdout20, measured once at ef93a59: 0.966 / 0.969 / 0.947, not confident 0.925
+    "closes_holdout20.jsonl": {
+        "next_step": 0.96,
+        "trial_close": 0.96,
+        "confident_tone": 0.94,
+        "not_confident": 0.92,
     },
 }
 TUNED_F1 = 0.95
