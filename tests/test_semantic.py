@@ -234,9 +234,14 @@ def test_the_encoder_cache_gives_the_same_vectors_and_stays_bounded():
     plain = load_encoder(EncoderSettings(cache_texts=0))
     texts = ["what happens next", "thanks for today", "what happens next",
              "is anything stopping you"]
+    # the same up to float rounding: ONNX Runtime's kernels may round differently for another batch
+    # size (the cache encodes only the texts it lacks), by about 1e-7
+    def same(a, b) -> bool:
+        return np.allclose(a, b, rtol=0, atol=1e-5)
+
     first = cached.encode(texts)
     again = cached.encode(texts[::-1])[::-1]
-    assert np.array_equal(first, plain.encode(texts)) and np.array_equal(first, again)
+    assert same(first, plain.encode(texts)) and same(first, again)
     assert len(cached._cache) == 2 and not plain._cache
     first[0] += 1.0  # a caller's array is its own
-    assert np.array_equal(cached.encode(texts[:1])[0], plain.encode(texts[:1])[0])
+    assert same(cached.encode(texts[:1])[0], plain.encode(texts[:1])[0])

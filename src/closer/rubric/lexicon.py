@@ -56,6 +56,8 @@ CONCEPTS = frozenset({
     # tone.py
     "apologies", "fillers", "hedges", "permission", "self_deprecation", "sign_off",
     "backing_down", "disclaimer", "keeps_the_ask", "way_out", "worry_how_it_went",
+    # semantic/hesitancy.py
+    "plan_for_a_gap",
     # objection.py
     "reclose",
 })

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from closer.rubric import tone
+from closer.rubric import lexicon, tone
 from closer.rubric.semantic.model import NO_VETO
 from closer.rubric.text import Clause, clauses
 
@@ -95,11 +95,23 @@ def examples(rows: Iterable[dict]) -> list[HesitancyExample]:
 
 def lifted(cl: Sequence[Clause], index: int, kind: str) -> bool:
     """Does the candidate take the ask straight back up after clause `index`, as the rules
-    read it ("..., which is exactly why I'm asking")?"""
+    read it ("..., which is exactly why I'm asking")? Within the clause too: "I'm not expecting
+    a verdict in the room, so put it plainly: ..." is one clause once Whisper drops the comma."""
     if kind not in tone.LIFTED_BY_THE_ASK:
         return False
     after = " ".join(c.text for c in cl[index + 1:])
-    return bool(after) and tone.keeps_the_ask(after)
+    words = cl[index].text.split()
+    tails = (" ".join([*words[k:], after]).strip() for k in range(1, len(words) + 1))
+    return any(tail and tone.keeps_the_ask(tail) for tail in tails)
+
+
+def plans_for_a_gap(cl: Sequence[Clause], index: int) -> bool:
+    """Does the sentence of clause `index` say what the candidate is doing about a gap ("...only
+    a handful of excise declarations, so I've enrolled on the excise module")? A gap named with a
+    plan handles the objection before it is raised (tests/data/README.md): the rules hear a
+    put-down beside it, but the layer must not take the gap alone for one."""
+    sentence = " ".join(c.text for c in cl if c.sentence == cl[index].sentence)
+    return lexicon.has("plan_for_a_gap", sentence)
 
 
 def decide(cl: Sequence[Clause], scores: Sequence[float], kinds: Sequence[str],
@@ -118,6 +130,7 @@ def decide(cl: Sequence[Clause], scores: Sequence[float], kinds: Sequence[str],
     for s, k, n, c in zip(scores, kinds, near, owner, strict=True):
         surest = best is None or s > best[0]
         heard = s >= threshold and n < veto
-        if heard and surest and cl[c].text.strip() and not lifted(cl, c, k):
+        if (heard and surest and cl[c].text.strip() and not lifted(cl, c, k)
+                and not plans_for_a_gap(cl, c)):
             best = (float(s), c, k)
     return None if best is None else (best[1], best[2])
