@@ -16,7 +16,9 @@ The regression cannot keep every confident training clause apart from the hesita
 balance, one linear boundary); the hardest of them are kept as prototypes, and a clause within
 cosine `veto` of one reads as it does (`decide`).
 A clause the candidate takes straight back up ("I'm not assuming anything, which is exactly why
-I'm asking") is lifted as the rules lift it (`tone.LIFTED_BY_THE_ASK`); worry is not.
+I'm asking") is lifted as the rules lift it (`tone.LIFTED_BY_THE_ASK`); worry is not. A sentence
+that names a gap with what the candidate is doing about it [plan_for_a_gap] is a confident
+look-alike the layer leaves alone (the rules still hear a put-down in it).
 """
 
 from __future__ import annotations
