@@ -46,7 +46,7 @@ CONCEPTS = frozenset({
     # next_step.py
     "next_round_words", "ns_anaphor", "ns_followup", "ns_forward", "ns_hiring", "ns_hiring_object",
     "ns_names_a_thing", "ns_other_subject", "ns_other_topic", "ns_process", "ns_second_ask",
-    "ns_counting_opener", "ns_timeline",
+    "ns_counting_opener", "ns_timeline", "ns_leaving_frame",
     "ns_veto", "ns_veto_decision_on", "ns_veto_next_for", "ns_veto_step_for", "ns_veto_strong",
     # trial_close.py (and verdict.py)
     "agreement_tags", "offer_words", "tc_advance", "tc_advance_pair", "tc_anaphor",
