@@ -76,6 +76,7 @@ PREFIXES = {
     "hesitancy_holdout9.jsonl": "ac",
     "closes_holdout19.jsonl": "ad",
     "closes_holdout20.jsonl": "ae",
+    "closes_holdout21.jsonl": "af",
 }
 # The two original files keep their original, stricter floors.
 STRICT = {"closes.jsonl", "closes_holdout.jsonl"}
