@@ -27,10 +27,11 @@ eval_rubric.evaluate = evaluate_shipped_once  # one verdict per close per run (r
 # holdout20 (measured at 0.966 / 0.969 / 0.947 before tuning) is now tuned on and held to
 # TUNED_F1 like the others; a newer unseen file goes here with its before-tuning figures.
 NOT_TUNED_YET: dict[str, dict[str, float]] = {
-    # holdout21, measured once at f35284a: 0.974 / 0.990 / 0.971, not confident 0.961
+    # holdout21, measured once at f35284a: 0.974 / 0.990 / 0.971, not confident 0.961 (trial
+    # close 0.9898, so its floor is 0.98)
     "closes_holdout21.jsonl": {
         "next_step": 0.97,
-        "trial_close": 0.99,
+        "trial_close": 0.98,
         "confident_tone": 0.97,
         "not_confident": 0.96,
     },
