@@ -94,10 +94,9 @@ def refers_to_something_else(clause: Clause, previous: Clause,
     # (a bare "what comes after" is the timeline's, but after an ask about an app, the app's)
     same_subject = same_sentence and (not about_process(clause.core)
                                       or _carries_on_the_ask_before(clause, previous))
-    frame = lexicon.pattern("subordinate_frame", anchored=True).match(previous.core)
     # (not the candidate's own leaving: "before I head back to the sheds: does this go to...?")
-    leaving = lexicon.pattern("ns_leaving_frame", anchored=True).match(previous.core)
-    framed = same_sentence and not previous.asks and frame is not None and leaving is None
+    framed = (text.frames(previous, clause)
+              and lexicon.pattern("ns_leaving_frame", anchored=True).match(previous.core) is None)
     if not (explain.has(steps, "ns_anaphor", clause.core, EVIDENCE)
             or explain.note(steps, "ns_same_sentence_no_process", same_subject, EVIDENCE)
             or explain.note(steps, "ns_framed_by_the_clause_before", framed, EVIDENCE)):
